@@ -1,0 +1,265 @@
+"""Typed models of a catalogue (pydantic). Nothing here knows about files or Word.
+
+Descriptions are Chinese: they become the JSON Schema that editors show to clerks.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Annotated, Literal
+
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    WithJsonSchema,
+    model_validator,
+)
+
+Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
+
+
+def _listify(value: object) -> object:
+    """Clerks write `supervises: 秘书处` for a list of one: accept it."""
+    return [value] if isinstance(value, (str, int)) and not isinstance(value, bool) else value
+
+
+_DATE_LIKE = re.compile(r"^\d{4}-\d{1,2}-\d{1,2}$")
+
+
+def _due(value: object) -> object:
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, str) and value.strip():
+        if _DATE_LIKE.match(value.strip()):
+            raise ValueError(f"「{value.strip()}」不是有效的日期：请确认这一天存在（如 2 月没有 30 日），格式为 2026-06-30")
+        return value.strip()
+    if isinstance(value, int) and not isinstance(value, bool):
+        return str(value)
+    raise ValueError("完成时限应是一段文字（如 每季度、6月底前）或一个日期（如 2026-06-30）")
+
+
+TextList = Annotated[list[Text], BeforeValidator(_listify)]
+Due = Annotated[
+    dt.date | str,
+    BeforeValidator(_due),
+    WithJsonSchema({"anyOf": [{"type": "string", "format": "date"}, {"type": "string", "minLength": 1}]}),
+]
+Rank = Literal["正厅级", "副厅级", "正处级", "副处级", "正科级", "副科级", "科员", "其他"]
+DutyType = Literal["主体责任", "监督责任"]
+TierKind = Literal["组织", "岗位"]
+DivisionKind = Literal["处室", "单位", "专工委"]
+TalkKind = Literal["一般性廉政谈话", "任前廉政谈话", "提醒谈话", "信访核实谈话"]
+
+RANKS: tuple[str, ...] = Rank.__args__  # type: ignore[attr-defined]
+
+
+class Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", coerce_numbers_to_str=True, frozen=True)
+
+
+class Organ(Model):
+    name: Text = Field(description="机关全称，印在标题和封面上")
+    short_name: Text | None = Field(None, description="机关简称")
+    party_group: Text = Field(description="机关党组全称（发文机关、责任书的签订方）")
+    inspection_group: Text | None = Field(None, description="派驻纪检监察组（或机关纪委）全称，印在纪实本封面")
+    year: int = Field(ge=2000, le=2100, description="年度，如 2026")
+    issue_date: dt.date | None = Field(None, description="清单印发、责任书签订的日期，如 2026-02-18")
+    record_period: Literal["季度", "月"] = Field("季度", description="纪实本按季度还是按月分页")
+    letter_copies: int = Field(3, ge=1, le=9, description="每份责任书一式几份")
+    letter_keepers: Text = Field(
+        "责任领导、责任人各执一份，一份交机关纪委备案",
+        description="责任书各份由谁保存",
+    )
+
+
+class Selector(Model):
+    """Picks people: by post, rank, name, tier or division; `exclude` takes some out again."""
+
+    posts: TextList = Field(default_factory=list, description="担任这些岗位的人")
+    ranks: Annotated[list[Rank], BeforeValidator(_listify)] = Field(default_factory=list, description="这些职级的人")
+    people: TextList = Field(default_factory=list, description="这些人（姓名）")
+    tiers: TextList = Field(default_factory=list, description="属于这些层级（代号）的人")
+    divisions: TextList = Field(default_factory=list, description="这些处室（单位）的人")
+    exclude: Selector | None = Field(None, description="从上面选中的人里再排除的人")
+
+    def is_empty(self) -> bool:
+        return not (self.posts or self.ranks or self.people or self.tiers or self.divisions)
+
+
+class Duty(Model):
+    text: Text = Field(description="责任内容")
+    type: DutyType = Field("主体责任", description="主体责任 或 监督责任")
+    category: Text | None = Field(None, description="责任类别，如 统筹谋划部署")
+    measure: Text | None = Field(None, description="具体措施或标准")
+    due: Due | None = Field(None, description="完成时限或频次：每季度、6月底前、全年，或日期")
+    evidence: Text | None = Field(None, description="履责佐证（表现形式），如 会议纪要")
+    owner: Text | None = Field(None, description="责任主体；不写时为层级名称")
+
+
+class Tier(Model):
+    id: Text = Field(description="层级代号（简短，别处引用）")
+    name: Text = Field(description="层级名称，印在清单上")
+    kind: TierKind = Field(description="组织（集体）或 岗位（由人担任）")
+    holders: Selector = Field(default_factory=Selector, description="谁属于这个层级")
+    duties: list[Duty] = Field(default_factory=list, description="本层级的职责")
+
+
+class Division(Model):
+    name: Text = Field(description="处室（单位、专门委员会）名称")
+    kind: DivisionKind = Field("处室", description="处室 / 单位 / 专工委")
+    head: Text | None = Field(None, description="主要负责人姓名")
+    duties: list[Duty] = Field(default_factory=list, description="本处室自己的党风廉政建设职责（横向责任）")
+
+
+class Horizontal(Model):
+    title: Text = Field("各专门委员会（工作委员会）党风廉政建设职责", description="清单中横向责任部分的标题")
+    applies_to: list[DivisionKind] = Field(default_factory=lambda: ["专工委"], description="适用于哪些类型的处室")
+    duties: list[Duty] = Field(default_factory=list, description="共同职责")
+
+
+class Person(Model):
+    name: Text = Field(description="姓名（本目录内唯一）")
+    title: Text | None = Field(None, description="印在文书上的职务全称")
+    posts: TextList = Field(default_factory=list, description="担任的岗位（取自 posts）")
+    rank: Rank | None = Field(None, description="职级")
+    division: Text | None = Field(None, description="所在处室（单位）")
+    supervises: TextList = Field(default_factory=list, description="分管的处室（单位）")
+
+    @property
+    def display_title(self) -> str:
+        return self.title or "、".join(self.posts) or ""
+
+
+class Level(Model):
+    level: int = Field(ge=1, le=9, description="层面编号")
+    name: Text = Field(description="层面名称，如 党组书记与班子成员")
+    assessment: list[Text] | None = Field(None, description="本层面责任书的考核条款（段落）")
+    accountability: list[Text] | None = Field(None, description="本层面责任书的责任追究条款（段落）")
+
+
+class Rule(Model):
+    level: int = Field(ge=1, le=9, description="推出的对子属于哪个层面")
+    superior: Selector = Field(description="责任领导（上级）是谁")
+    subordinate: Selector | None = Field(None, description="责任人（下级）是谁；via: 分管 时不写")
+    via: Literal["分管"] | None = Field(None, description="写“分管”时：上级与他分管处室的主要负责人签订")
+
+    @model_validator(mode="after")
+    def _needs_subordinate(self) -> Rule:
+        if self.via is None and self.subordinate is None:
+            raise ValueError("规则缺少 subordinate（责任人是谁）；或者写 via: 分管，由分管关系推出责任人。")
+        if self.via is not None and self.subordinate is not None:
+            raise ValueError("写了 via: 分管 就不要再写 subordinate：责任人由分管关系推出。")
+        return self
+
+
+class Pair(Model):
+    level: int = Field(ge=1, le=9, description="层面编号")
+    superior: Text = Field(description="责任领导（上级）姓名")
+    subordinate: Text = Field(description="责任人（下级）姓名")
+
+
+class Signing(Model):
+    levels: list[Level] = Field(default_factory=list, description="签订的层面")
+    rules: list[Rule] = Field(default_factory=list, description="推出签订对子的规则")
+    pairs: list[Pair] = Field(default_factory=list, description="逐对列出的签订对子")
+
+
+class Task(Model):
+    text: Text = Field(description="年度目标任务")
+    tier: Text | None = Field(None, description="属于哪个层级（代号）")
+    person: Text | None = Field(None, description="属于哪个人（姓名）")
+    due: Due | None = Field(None, description="完成时限")
+    measure: Text | None = Field(None, description="具体措施")
+
+    @model_validator(mode="after")
+    def _one_owner(self) -> Task:
+        if (self.tier is None) == (self.person is None):
+            raise ValueError("每条任务要写 tier（层级代号）或 person（姓名）其中一个，只能写一个。")
+        return self
+
+
+class Record(Model):
+    person: Text = Field(description="纪实本持有人")
+    date: dt.date = Field(description="日期")
+    duty: Text | None = Field(None, description="清单编号，如 6-2；年-1 表示本人第 1 项年度任务")
+    content: Text = Field(description="履责情况（做法、内容）")
+    participants: Text | None = Field(None, description="参加人员或对象")
+    evidence: Text | None = Field(None, description="佐证材料")
+    note: Text | None = Field(None, description="备注")
+
+
+class Talk(Model):
+    date: dt.date = Field(description="谈话日期")
+    talker: Text = Field(description="谈话人")
+    target: Text = Field(description="谈话对象（姓名）")
+    kind: TalkKind = Field("一般性廉政谈话", description="谈话类型")
+    place: Text | None = Field(None, description="地点")
+    content: Text | None = Field(None, description="谈话内容")
+    response: Text | None = Field(None, description="对象表态")
+    recorder: Text | None = Field(None, description="记录人")
+
+
+class Check(Model):
+    date: dt.date = Field(description="检查日期")
+    person: Text = Field(description="被检查的人（纪实本持有人）")
+    method: Text | None = Field(None, description="检查方式")
+    matter: Text | None = Field(None, description="检查事项")
+    findings: Text | None = Field(None, description="发现问题")
+    opinion: Text | None = Field(None, description="处理意见")
+
+
+class Rectification(Model):
+    person: Text = Field(description="整改责任人（纪实本持有人）")
+    problem: Text = Field(description="问题")
+    measure: Text | None = Field(None, description="整改措施")
+    due: Due | None = Field(None, description="整改时限")
+    status: Text | None = Field(None, description="整改情况")
+    closed: dt.date | None = Field(None, description="销号日期")
+
+
+class Catalog(Model):
+    """One organ, one year: everything the three documents are made from."""
+
+    model_config = ConfigDict(
+        extra="forbid",
+        coerce_numbers_to_str=True,
+        frozen=True,
+        title="dutydocs 目录",
+        json_schema_extra={"description": "党风廉政建设责任清单、廉政责任书、全程纪实本的数据目录"},
+    )
+
+    version: Literal[1] = Field(1, description="目录格式版本")
+    templates: Text | None = Field(None, description="自备模板所在文件夹（相对于目录文件）")
+    organ: Organ = Field(description="机关")
+    posts: TextList = Field(default_factory=list, description="本机关的岗位名称")
+    tiers: list[Tier] = Field(min_length=1, description="层级，按顺序")
+    divisions: list[Division] = Field(default_factory=list, description="处室、单位、专门委员会")
+    horizontal: Horizontal | None = Field(None, description="横向责任（专门委员会等的共同职责）")
+    people: list[Person] = Field(default_factory=list, description="人员")
+    signing: Signing = Field(default_factory=Signing, description="廉政责任书的签订")
+    tasks: list[Task] = Field(default_factory=list, description="年度目标任务")
+    records: list[Record] = Field(default_factory=list, description="已有的履责纪实")
+    talks: list[Talk] = Field(default_factory=list, description="已有的廉政谈话记录")
+    checks: list[Check] = Field(default_factory=list, description="已有的监督检查记录")
+    rectifications: list[Rectification] = Field(default_factory=list, description="问题整改台账")
+
+
+def json_schema() -> dict:
+    """JSON Schema of the catalogue, with `include` allowed (it is consumed by the loader)."""
+    schema = Catalog.model_json_schema()
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    # A catalogue may be split over files: each file holds some sections, so none is required
+    # at the top; the loader checks the merged whole.
+    schema.pop("required", None)
+    schema["properties"]["include"] = {
+        "type": "array",
+        "items": {"type": "string"},
+        "description": "要一并读取的其他目录文件（相对于本文件）",
+    }
+    return schema

@@ -1,0 +1,242 @@
+"""Derived facts of an organ: who holds which tier, who signs with whom, at which level.
+
+Built once from a valid Catalog; the document contexts read only this.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from .catalog import Positions
+from .errors import Problem, suggest
+from .model import Catalog, Division, Duty, Level, Person, Selector, Task, Tier
+
+DEFAULT_LEVEL_NAMES = {1: "党组层面", 2: "分管层面", 3: "处室（支部）层面"}
+
+
+@dataclass(frozen=True)
+class NumberedDuty:
+    """A duty with its list number: `code` is 2-3 for tier 2, item 3."""
+
+    code: str
+    duty: Duty
+    owner: str
+
+
+@dataclass(frozen=True)
+class SigningPair:
+    level: int
+    seq: int  # 1-based within the level, in derivation order
+    superior: Person
+    subordinate: Person
+    source: str  # "规则 N" or "逐对列出"
+
+
+@dataclass
+class TierInfo:
+    index: int  # 1-based position in the list
+    tier: Tier
+    holders: list[Person]
+    duties: list[NumberedDuty]
+    tasks: list[Task]
+
+
+@dataclass
+class Organisation:
+    catalog: Catalog
+    tiers: list[TierInfo]
+    people: dict[str, Person]
+    tiers_of: dict[str, list[TierInfo]]
+    divisions: dict[str, Division]
+    supervisors_of: dict[str, list[Person]]
+    headed_by: dict[str, list[Division]]
+    pairs: list[SigningPair]
+    levels: dict[int, Level]
+    problems: list[Problem] = field(default_factory=list)
+    _pair_index: dict[tuple[int, int], SigningPair] = field(default_factory=dict, repr=False)
+
+    @property
+    def organ(self):
+        return self.catalog.organ
+
+    def level_name(self, level: int) -> str:
+        lv = self.levels.get(level)
+        return lv.name if lv else DEFAULT_LEVEL_NAMES.get(level, f"第{level}层面")
+
+    def post_tiers(self, person: Person) -> list[TierInfo]:
+        return [t for t in self.tiers_of.get(person.name, []) if t.tier.kind == "岗位"]
+
+    def book_holders(self) -> list[Person]:
+        """Who gets a record book: every cadre who holds a post tier, in catalogue order."""
+        return [p for p in self.catalog.people if self.post_tiers(p)]
+
+    def book_tiers(self, person: Person) -> list[TierInfo]:
+        """Every tier he belongs to, bodies included: a 党组成员's book carries the 党组's duties."""
+        return self.tiers_of.get(person.name, [])
+
+    def person_tasks(self, person: Person, tiers: list[TierInfo] | None = None) -> list[Task]:
+        """His annual tasks: those of the given tiers (default: his post tiers), then his own."""
+        tiers = self.post_tiers(person) if tiers is None else tiers
+        tasks = [t for info in tiers for t in info.tasks]
+        return tasks + [t for t in self.catalog.tasks if t.person == person.name]
+
+    def book_tasks(self, person: Person) -> list[Task]:
+        return self.person_tasks(person, self.book_tiers(person))
+
+    def item_codes(self, person: Person) -> list[str]:
+        """The list numbers in his record book: his tiers' duties (2-3), then his tasks (年-1)."""
+        codes = [nd.code for info in self.book_tiers(person) for nd in info.duties]
+        return codes + [f"年-{i}" for i in range(1, len(self.book_tasks(person)) + 1)]
+
+    def pair_at(self, level: int, seq: int) -> SigningPair:
+        if not self._pair_index:
+            self._pair_index.update({(p.level, p.seq): p for p in self.pairs})
+        return self._pair_index[(level, seq)]
+
+    def horizontal_duties(self, division: Division) -> list[NumberedDuty]:
+        out = []
+        common = self.catalog.horizontal
+        if common and division.kind in common.applies_to:
+            out += [NumberedDuty(f"横-{i}", d, division.name) for i, d in enumerate(common.duties, 1)]
+        out += [NumberedDuty(f"{division.name}-{i}", d, division.name) for i, d in enumerate(division.duties, 1)]
+        return out
+
+    def supervised(self, person: Person) -> list[Division]:
+        return [self.divisions[d] for d in person.supervises if d in self.divisions]
+
+
+def select(sel: Selector, cat: Catalog, tier_members: dict[str, set[str]]) -> list[Person]:
+    """People picked by a selector, in catalogue order."""
+    chosen: set[str] = set(sel.people)
+    posts, ranks, divisions = set(sel.posts), set(sel.ranks), set(sel.divisions)
+    for person in cat.people:
+        if posts.intersection(person.posts) or (person.rank in ranks) or (person.division in divisions):
+            chosen.add(person.name)
+    for tier in sel.tiers:
+        chosen |= tier_members.get(tier, set())
+    if sel.exclude is not None:
+        chosen -= {p.name for p in select(sel.exclude, cat, tier_members)}
+    return [p for p in cat.people if p.name in chosen]
+
+
+def _tier_members(cat: Catalog) -> dict[str, set[str]]:
+    """Members of each tier; tiers may be defined by other tiers, resolved in dependency order."""
+    members: dict[str, set[str]] = {}
+    pending = list(cat.tiers)
+    while pending:
+        progressed = False
+        for tier in list(pending):
+            needed = set(tier.holders.tiers) | (set(tier.holders.exclude.tiers) if tier.holders.exclude else set())
+            if needed <= set(members) or needed - {t.id for t in cat.tiers}:
+                members[tier.id] = {p.name for p in select(tier.holders, cat, members)}
+                pending.remove(tier)
+                progressed = True
+        if not progressed:  # a cycle between tiers: resolve what we can, flagged by build_org
+            for tier in pending:
+                members[tier.id] = {p.name for p in select(tier.holders, cat, members)}
+            break
+    return members
+
+
+def build_org(cat: Catalog, positions: Positions | None = None) -> Organisation:
+    """Derive the organisation; `problems` holds what only derivation can find (pair cycles)."""
+    positions = positions or Positions()
+    members = _tier_members(cat)
+    people = {p.name: p for p in cat.people}
+    infos: list[TierInfo] = []
+    tiers_of: dict[str, list[TierInfo]] = {}
+    for index, tier in enumerate(cat.tiers, 1):
+        holders = [p for p in cat.people if p.name in members[tier.id]]
+        duties = [NumberedDuty(f"{index}-{i}", d, d.owner or tier.name) for i, d in enumerate(tier.duties, 1)]
+        tasks = [t for t in cat.tasks if t.tier == tier.id]
+        info = TierInfo(index, tier, holders, duties, tasks)
+        infos.append(info)
+        for person in holders:
+            tiers_of.setdefault(person.name, []).append(info)
+    divisions = {d.name: d for d in cat.divisions}
+    supervisors_of: dict[str, list[Person]] = {}
+    for person in cat.people:
+        for div in person.supervises:
+            supervisors_of.setdefault(div, []).append(person)
+    headed_by: dict[str, list[Division]] = {}
+    for div in cat.divisions:
+        if div.head:
+            headed_by.setdefault(div.head, []).append(div)
+    pairs, problems = _derive_pairs(cat, members, people, positions)
+    org = Organisation(
+        catalog=cat,
+        tiers=infos,
+        people=people,
+        tiers_of=tiers_of,
+        divisions=divisions,
+        supervisors_of=supervisors_of,
+        headed_by=headed_by,
+        pairs=pairs,
+        levels={lv.level: lv for lv in cat.signing.levels},
+        problems=problems,
+    )
+    org.problems += _check_record_codes(org, positions)
+    return org
+
+
+def _check_record_codes(org: Organisation, positions: Positions) -> list[Problem]:
+    problems = []
+    for i, record in enumerate(org.catalog.records):
+        person = org.people.get(record.person)
+        if record.duty is None or person is None:
+            continue
+        codes = org.item_codes(person)
+        if record.duty not in codes:
+            hint = suggest(record.duty, codes) or f"他的纪实本里可用的编号：{'、'.join(codes[:15])}{'……' if len(codes) > 15 else ''}。"
+            problems.append(positions.problem(
+                ("records", i, "duty"),
+                f"「{record.person}」的纪实本里没有编号为「{record.duty}」的职责或任务。{hint}"))
+    return problems
+
+
+def _derive_pairs(cat: Catalog, members: dict[str, set[str]], people: dict[str, Person],
+                  positions: Positions) -> tuple[list[SigningPair], list[Problem]]:
+    """Rules in order, then explicit pairs not already derived; an explicit pair sets the level."""
+    found: dict[tuple[str, str], tuple[int, str]] = {}
+    order: list[tuple[str, str]] = []
+    explicit_level = {(p.superior, p.subordinate): p.level for p in cat.signing.pairs}
+
+    def add(sup: str, sub: str, level: int, source: str) -> None:
+        if sup == sub or (sup, sub) in found:
+            return
+        found[(sup, sub)] = (explicit_level.get((sup, sub), level), source)
+        order.append((sup, sub))
+
+    heads = {d.name: d.head for d in cat.divisions if d.head}
+    for n, rule in enumerate(cat.signing.rules, 1):
+        source = f"规则 {n}"
+        superiors = select(rule.superior, cat, members)
+        if rule.via == "分管":
+            for sup in superiors:
+                for div in sup.supervises:
+                    head = heads.get(div)
+                    if head and head in people:
+                        add(sup.name, head, rule.level, source)
+        elif rule.subordinate is not None:
+            subordinates = select(rule.subordinate, cat, members)
+            for sup in superiors:
+                for sub in subordinates:
+                    add(sup.name, sub.name, rule.level, source)
+    for pair in cat.signing.pairs:
+        if pair.superior in people and pair.subordinate in people:
+            add(pair.superior, pair.subordinate, pair.level, "逐对列出")
+    problems = []
+    explicit = {(p.superior, p.subordinate): i for i, p in enumerate(cat.signing.pairs)}
+    for (sup, sub), i in explicit.items():
+        if (sub, sup) in found and sup != sub:
+            problems.append(positions.problem(
+                ("signing", "pairs", i),
+                f"「{sup}」与「{sub}」互为上下级：这一对与另一对（{sub} → {sup}）方向相反，形成了循环。"
+                "请删掉其中一对，或修改推出它的规则。"))
+    by_level: dict[int, int] = {}
+    pairs = []
+    for sup, sub in sorted(order, key=lambda k: found[k][0]):
+        level, source = found[(sup, sub)]
+        by_level[level] = by_level.get(level, 0) + 1
+        pairs.append(SigningPair(level, by_level[level], people[sup], people[sub], source))
+    return pairs, problems

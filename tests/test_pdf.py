@@ -1,0 +1,143 @@
+"""PDF through LibreOffice, and print bundles: checked with poppler (pdfinfo, pdftotext, pdffonts)."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+from docx import Document
+
+from dutydocs.bundle import Bundle, bundle_docs, bundle_pdfs
+from dutydocs.contexts import BOOK, LETTER, LIST, plan
+from dutydocs.output import doc_path
+from dutydocs.pdf import PdfError, convert
+
+NEEDS = ("soffice", "pdfinfo", "pdftotext", "pdffonts")
+missing = [t for t in NEEDS if shutil.which(t) is None]
+pytestmark = [
+    pytest.mark.slow,
+    pytest.mark.skipif(bool(missing) and not os.environ.get("CI"),
+                       reason=f"needs {', '.join(missing)} (apt-get install libreoffice-writer-nogui poppler-utils)"),
+]
+
+
+def pdfinfo(path: Path) -> dict[str, str]:
+    out = subprocess.run(["pdfinfo", str(path)], capture_output=True, text=True, check=True).stdout
+    return dict(line.split(":", 1) for line in out.splitlines() if ":" in line)
+
+
+def pages(path: Path) -> int:
+    return int(pdfinfo(path)["Pages"])
+
+
+def page_text(path: Path, page: int) -> str:
+    return subprocess.run(["pdftotext", "-layout", "-f", str(page), "-l", str(page), str(path), "-"],
+                          capture_output=True, text=True, check=True).stdout
+
+
+def specs(loaded, kind, n=None):
+    return list(plan(loaded.org, (kind,)))[:n]
+
+
+@pytest.fixture(scope="module")
+def pdfs(built, tmp_path_factory):
+    """One document of each kind, converted in one batch."""
+    loaded, out, _ = built
+    year = loaded.catalog.organ.year
+    sources = [out / doc_path(specs(loaded, kind)[0], year) for kind in (LIST, LETTER, BOOK)]
+    target = tmp_path_factory.mktemp("pdf")
+    result = convert(sources, target, base=out)
+    return loaded, sources, result.files
+
+
+def test_pdf_of_each_kind_is_a4_with_its_text_and_no_empty_last_page(pdfs):
+    _loaded, sources, files = pdfs
+    assert [f.suffix for f in files] == [".pdf"] * 3
+    for source, pdf in zip(sources, files, strict=True):
+        info = pdfinfo(pdf)
+        assert "(A4)" in info["Page size"], info["Page size"]
+        n = pages(pdf)
+        last = page_text(pdf, n)
+        assert re.search(rf"—\s*{n}\s*—", last), "the last page carries its page number"
+        assert len(re.sub(r"\s|—|\d", "", last)) > 0, "the last page is not empty"
+        first_words = next(p.text for p in Document(source).paragraphs if p.text.strip())
+        assert re.sub(r"\s", "", first_words)[:8] in re.sub(r"\s", "", page_text(pdf, 1))
+
+
+def test_pdf_fonts_are_cjk_fonts(pdfs):
+    _, _, files = pdfs
+    for pdf in files:
+        fonts = subprocess.run(["pdffonts", str(pdf)], capture_output=True, text=True, check=True).stdout
+        assert re.search(r"CJK|UKai|UMing|Song|Hei|Kai|Fang", fonts), fonts
+
+
+def test_letter_pdf_names_both_parties(pdfs):
+    loaded, _, files = pdfs
+    pair = loaded.org.pairs[0]
+    text = re.sub(r"\s", "", page_text(files[1], 1))
+    assert f"责任领导：{pair.superior.name}" in text and f"责任人：{pair.subordinate.name}" in text
+
+
+def test_missing_libreoffice_is_a_clear_chinese_error(tmp_path, monkeypatch):
+    monkeypatch.setenv("DUTYDOCS_SOFFICE", str(tmp_path / "no-soffice"))
+    with pytest.raises(PdfError) as info:
+        convert([tmp_path / "x.docx"], tmp_path)
+    assert "找不到 LibreOffice" in str(info.value) and "apt-get install" in str(info.value)
+
+
+@pytest.mark.parametrize("duplex", [False, True])
+def test_bundle_pages_are_the_sum_of_the_parts_and_numbering_restarts(built, tmp_path, duplex):
+    loaded, out, _ = built
+    year = loaded.catalog.organ.year
+    letters = [out / doc_path(s, year) for s in specs(loaded, LETTER, 5)]
+    books = [out / doc_path(s, year) for s in specs(loaded, BOOK, 3)]
+    bundles = []
+    for kind, parts in ((LETTER, letters), (BOOK, books)):
+        path = tmp_path / f"{kind}.docx"
+        path.write_bytes(bundle_docs(parts, duplex))
+        bundles.append(Bundle(kind, path, parts, duplex))
+    part_pdfs = convert(letters + books, tmp_path / "parts", base=out).files
+    bundle_pdf = bundle_pdfs(bundles, tmp_path / "pdf", tmp_path).files
+    part_pages = [pages(p) for p in part_pdfs]
+    for group, pdf in ((part_pages[:5], bundle_pdf[0]), (part_pages[5:], bundle_pdf[1])):
+        starts, page = [], 1
+        for n in group:
+            if duplex and page % 2 == 0:
+                page += 1  # a blank page so the next document starts on an odd page
+            starts.append(page)
+            page += n
+        assert pages(pdf) == page - 1
+        for start, n in zip(starts, group, strict=True):
+            if duplex:
+                assert start % 2 == 1
+            assert n > 1 and re.search(r"—\s*2\s*—", page_text(pdf, start + 1))  # numbering restarts
+            assert re.search(rf"—\s*{n}\s*—", page_text(pdf, start + n - 1))
+        blanks = [p for p in range(1, pages(pdf) + 1) if p not in
+                  {s + k for s, n in zip(starts, group, strict=True) for k in range(n)}]
+        assert all(not page_text(pdf, p).strip() for p in blanks)
+    # every party's name, in index order
+    text = re.sub(r"\s", "", subprocess.run(["pdftotext", str(bundle_pdf[0]), "-"], capture_output=True,
+                                             text=True, check=True).stdout)
+    positions = [text.index(f"责任人：{loaded.org.pair_at(s.level, s.seq).subordinate.name}（")
+                 for s in specs(loaded, LETTER, 5)]
+    assert positions == sorted(positions)
+
+
+def test_bundle_keeps_styles_footers_and_sections(built, tmp_path):
+    loaded, out, _ = built
+    year = loaded.catalog.organ.year
+    parts = [out / doc_path(s, year) for s in specs(loaded, LETTER, 3)]
+    path = tmp_path / "b.docx"
+    path.write_bytes(bundle_docs(parts, duplex=True))
+    doc = Document(path)
+    assert len(doc.sections) == 3
+    for section in doc.sections:
+        assert section.start_type.name == "ODD_PAGE"
+        assert "PAGE" in section.footer._element.xml
+        assert section._sectPr.find("{http://schemas.openxmlformats.org/wordprocessingml/2006/main}pgNumType") is not None
+    titles = [p.text for p in doc.paragraphs if p.style.name == "Title"]
+    assert len(titles) == 3
