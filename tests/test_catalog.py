@@ -74,7 +74,7 @@ def test_include_cycles_and_missing_files(tmp_path):
         "a.yaml": "include: [catalog.yaml]\nposts: [额外岗位]\n",
     })
     msgs = problems_of(folder)
-    assert any("a.yaml:1 include[0]" in m and "循环包含" in m for m in msgs)
+    assert any("a.yaml:1 include[0]" in m and "包含形成了循环" in m for m in msgs)
     assert any("include[1]" in m and "找不到要包含的文件「nothere.yaml」" in m for m in msgs)
 
 

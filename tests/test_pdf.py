@@ -111,6 +111,10 @@ def test_bundle_pages_are_the_sum_of_the_parts_and_numbering_restarts(built, tmp
             starts.append(page)
             page += n
         assert pages(pdf) == page - 1
+        assert "(A4)" in pdfinfo(pdf)["Page size"]
+        assert re.sub(r"\s|—|\d", "", page_text(pdf, pages(pdf))), "no empty last page"
+        fonts = subprocess.run(["pdffonts", str(pdf)], capture_output=True, text=True, check=True).stdout
+        assert re.search(r"CJK|UKai", fonts), fonts
         for start, n in zip(starts, group, strict=True):
             if duplex:
                 assert start % 2 == 1
@@ -141,3 +145,23 @@ def test_bundle_keeps_styles_footers_and_sections(built, tmp_path):
         assert section._sectPr.find("{http://schemas.openxmlformats.org/wordprocessingml/2006/main}pgNumType") is not None
     titles = [p.text for p in doc.paragraphs if p.style.name == "Title"]
     assert len(titles) == 3
+
+
+def test_hostile_text_prints_as_written_in_libreoffice(tmp_path):
+    from conftest import MINIMAL, write_catalog
+    from dutydocs import load_catalog
+    from dutydocs.build import build
+
+    text = MINIMAL.replace("name: 张三,", "name: '../../x&<y>',").replace("head: 李四", "head: 'a/b \"{{ z }}\" {% if %}'")
+    text = text.replace("name: 李四,", "name: 'a/b \"{{ z }}\" {% if %}',").replace("落实一岗双责。", "'A & B <C> \"引号\" 😀'")
+    loaded = load_catalog(write_catalog(tmp_path / "c", text))
+    out = tmp_path / "out"
+    build(loaded, out)
+    files = sorted(out.rglob("*.docx"))
+    result = convert(files, tmp_path / "pdf", base=out)
+    assert len(result.files) == len(files) == 6
+    everything = "".join(subprocess.run(["pdftotext", str(p), "-"], capture_output=True, text=True, check=True).stdout
+                         for p in result.files)
+    flat = re.sub(r"\s", "", everything)
+    for written in ("../../x&<y>", 'a/b"{{z}}"{%if%}', 'A&B<C>"引号"'):
+        assert written in flat, written

@@ -67,7 +67,10 @@ def template_paths(loaded: Loaded, override: Path | None, kinds: tuple[str, ...]
     elif loaded.catalog.templates:
         chosen = loaded.raw.root / loaded.catalog.templates
     if chosen is not None and not chosen.is_dir():
-        raise ProblemsError([Problem(str(chosen), None, "templates", "找不到模板文件夹，请检查路径（可用 dutydocs templates export 导出一份默认模板）。")])
+        message = "找不到模板文件夹，请检查路径（可用 dutydocs templates export 导出一份默认模板）。"
+        if override is None:  # named in the catalogue: point at that line
+            raise ProblemsError([loaded.raw.positions.problem(("templates",), message)])
+        raise ProblemsError([Problem(str(chosen), None, "templates", message)])
     paths = {}
     for kind in kinds:
         own = chosen / TEMPLATE_NAMES[kind] if chosen else None

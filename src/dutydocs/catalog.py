@@ -7,6 +7,7 @@ that each key path ("people", 3, "rank") keeps the file and line where it was wr
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -73,6 +74,11 @@ _PLAIN_TAGS = {f"tag:yaml.org,2002:{t}" for t in ("map", "seq", "str", "int", "f
                                                  "merge", "value")}
 
 
+def _shown_tag(tag: str) -> str:
+    """The tag as the clerk wrote it: !!python/object, not tag:yaml.org,2002:python/object."""
+    return "!!" + tag.removeprefix("tag:yaml.org,2002:") if tag.startswith("tag:yaml.org,2002:") else tag
+
+
 class _Reader:
     """Turns composed YAML nodes into data while recording positions and node problems."""
 
@@ -100,7 +106,7 @@ class _Reader:
         if isinstance(node, ScalarNode):
             return self.scalar(node, path)
         if node.tag not in _PLAIN_TAGS:
-            self.problem(node, path, f"不支持 YAML 标签「{node.tag}」，请删掉它，只写普通的内容。")
+            self.problem(node, path, f"不支持 YAML 标签「{_shown_tag(node.tag)}」，请删掉它，只写普通的内容。")
             return None
         self.stack.add(id(node))
         try:
@@ -121,7 +127,7 @@ class _Reader:
                 # model then says "not a valid date" at this very key.
                 return node.value
         self.problem(
-            node, path, f"不支持 YAML 标签「{node.tag}」，请删掉它，只写普通的文字或数字。"
+            node, path, f"不支持 YAML 标签「{_shown_tag(node.tag)}」，请删掉它，只写普通的内容。"
         )
         return node.value
 
@@ -190,8 +196,10 @@ _YAML_HINTS: list[tuple[str, str]] = [
      "这里多了一个冒号“:”。常见原因：冒号后面少了空格、上一行缩进不对，"
      "或文字里本身含有冒号——这时请用引号把整段文字括起来。"),
     ("while scanning a quoted scalar", "引号没有配对：这一处开始的引号一直没有结束，请补上结尾的引号。"),
-    ("while scanning a simple key", "这一行缺少冒号“:”，或者缩进与上下文不一致。"),
-    ("could not find expected ':'", "这一行缺少冒号“:”，或者缩进与上下文不一致。"),
+    ("while scanning a simple key", "这一行缺少冒号“:”，或冒号后面少了空格（应写成“键: 值”），或者缩进与上下文不一致。"),
+    ("could not find expected ':'", "这一行缺少冒号“:”，或冒号后面少了空格（应写成“键: 值”），或者缩进与上下文不一致。"),
+    ("while scanning an anchor", "& 和 * 后面的名字（锚点、别名）只能用英文字母和数字，不能用汉字。"),
+    ("while scanning an alias", "& 和 * 后面的名字（锚点、别名）只能用英文字母和数字，不能用汉字。"),
     ("expected <block end>", "缩进不一致：同一层的键和“- ”必须上下对齐，请检查这一行的空格数。"),
     ("expected <document start>", "缩进不一致或多写了内容：请检查这一行的开头空格。"),
     ("did not find expected '-' indicator", "列表项的“- ”没有对齐，请检查这一行的缩进。"),
@@ -210,24 +218,28 @@ _YAML_HINTS: list[tuple[str, str]] = [
 ]
 
 
-def _yaml_problem(exc: yaml.YAMLError, display: str) -> Problem:
-    # An unclosed quote or bracket is noticed at the end of the file: point at where it opened.
-    opened = "quoted scalar" in str(getattr(exc, "context", "")) or "flow" in str(getattr(exc, "context", ""))
-    marks = ("context_mark", "problem_mark") if opened else ("problem_mark", "context_mark")
+def _yaml_problem(exc: yaml.YAMLError, display: str, source: str) -> Problem:
+    context = str(getattr(exc, "context", "") or "")
+    # An unclosed quote or bracket, or a key without its colon, is noticed further on: point
+    # at where it started, which is the line the clerk has to change.
+    started = any(w in context for w in ("quoted scalar", "flow", "simple key"))
+    marks = ("context_mark", "problem_mark") if started else ("problem_mark", "context_mark")
     mark = getattr(exc, marks[0], None) or getattr(exc, marks[1], None)
     line = mark.line + 1 if mark is not None else None
-    text = " ".join(str(x) for x in (getattr(exc, "context", ""), getattr(exc, "problem", "")) if x)
-    if not text:
-        text = str(exc)
+    text = " ".join(str(x) for x in (context, getattr(exc, "problem", "")) if x) or str(exc)
+    written = source.splitlines()[line - 1] if line and line <= len(source.splitlines()) else ""
+    if "：" in written and not re.search(r":(\s|$)", written.split("#")[0]):
+        return Problem(display, line, "", "YAML 格式错误：这一行用了中文冒号“：”，键名后面要用英文冒号“:”再加一个空格。")
     for needle, hint in _YAML_HINTS:
         if needle in text:
             return Problem(display, line, "", f"YAML 格式错误：{hint}")
-    return Problem(display, line, "", f"YAML 格式错误，请检查这一行及上一行的缩进、冒号和引号（{text}）。")
+    return Problem(display, line, "", "YAML 格式错误：请检查这一行及上一行的缩进、冒号“:”后的空格和引号是否配对。")
 
 
-def read_yaml_file(path: Path, display: str) -> tuple[Any, dict[KeyPath, tuple[str, int]], list[Problem]]:
+def read_yaml_file(path: Path, display: str, included: bool = False) -> tuple[Any, dict[KeyPath, tuple[str, int]], list[Problem]]:
     """Read one YAML file into data and positions; problems instead of exceptions."""
-    problems: list[Problem] = []
+    todo = ("请写入目录内容，或从包含列表（include）里删掉它。" if included
+            else "请写入目录内容（可运行 dutydocs init 新建一份起步目录）。")
     try:
         size = path.stat().st_size
         if size > MAX_FILE_BYTES:
@@ -238,6 +250,9 @@ def read_yaml_file(path: Path, display: str) -> tuple[Any, dict[KeyPath, tuple[s
         return None, {}, [Problem(display, None, "", "这是一个文件夹，不是 YAML 文件。")]
     except OSError as exc:
         return None, {}, [Problem(display, None, "", f"无法读取文件：{exc.strerror or exc}。")]
+    if raw[:2] in (b"\xff\xfe", b"\xfe\xff") or (b"\x00" in raw[:4096] and _looks_utf16(raw[:4096])):
+        return None, {}, [Problem(display, None, "", "文件是 UTF-16 编码（记事本里的“Unicode”），无法读取。"
+                                  "请用记事本打开，选择“另存为”，编码选“UTF-8”后保存。")]
     if b"\x00" in raw[:4096]:
         return None, {}, [Problem(display, None, "", "这不是文本文件（可能是 Word、Excel 或图片），目录文件必须是 UTF-8 文本的 YAML。")]
     text, bad = _decode(raw, display)
@@ -245,28 +260,44 @@ def read_yaml_file(path: Path, display: str) -> tuple[Any, dict[KeyPath, tuple[s
         return None, {}, [bad]
     assert text is not None
     if not text.strip():
-        return None, {}, [Problem(display, 1, "", "文件是空的。请写入目录内容，或从包含列表（include）里删掉它。")]
-    try:
-        loader = yaml.SafeLoader(text)
-    except yaml.reader.ReaderError as exc:
-        line = text[: exc.position].count("\n") + 1
-        return None, {}, [Problem(display, line, "", f"文件里有不可见的控制字符（U+{exc.character:04X}），请删掉它"
+        return None, {}, [Problem(display, 1, "", f"文件是空的。{todo}")]
+    # libyaml composes twice as fast; on a syntax error the pure-Python parser says it again,
+    # so messages are the same wherever libyaml is missing.
+    for loader_class in dict.fromkeys((getattr(yaml, "CSafeLoader", yaml.SafeLoader), yaml.SafeLoader)):
+        try:
+            return _compose(loader_class, text, display, todo)
+        except yaml.YAMLError as exc:
+            error = exc
+    if isinstance(error, yaml.reader.ReaderError):
+        line = text[: error.position].count("\n") + 1
+        char = error.character if isinstance(error.character, int) else ord(error.character)
+        return None, {}, [Problem(display, line, "", f"文件里有不可见的控制字符（U+{char:04X}），请删掉它"
                                   "（常见于从网页或 Word 复制的文字）。")]
+    return None, {}, [_yaml_problem(error, display, text)]
+
+
+def _compose(loader_class: type, text: str, display: str, todo: str) -> tuple[Any, dict[KeyPath, tuple[str, int]], list[Problem]]:
+    problems: list[Problem] = []
+    loader = loader_class(text)
     try:
         node = loader.get_single_node()
         if node is None:
-            return None, {}, [Problem(display, 1, "", "文件里只有注释，没有内容。")]
+            return None, {}, [Problem(display, 1, "", f"文件里只有注释，没有内容。{todo}")]
         reader = _Reader(display, loader, problems)
         data = reader.convert(node, ())
         return data, reader.positions, problems
     except _TooBig:
         return None, {}, [Problem(display, None, "", "文件内容过多或别名嵌套过深，无法读取，请检查是否误用了别名（*）。")]
-    except yaml.YAMLError as exc:
-        return None, {}, [_yaml_problem(exc, display)]
     except RecursionError:
         return None, {}, [Problem(display, None, "", "嵌套层次太深，无法读取，请检查缩进和括号。")]
     finally:
         loader.dispose()
+
+
+def _looks_utf16(head: bytes) -> bool:
+    """UTF-16 text without a BOM: every other byte of ASCII text is zero."""
+    evens, odds = head[0::2], head[1::2]
+    return max(evens.count(0), odds.count(0)) > 0.4 * len(head) / 2
 
 
 def _inside(path: Path, roots: list[Path]) -> bool:
@@ -293,7 +324,7 @@ def load_raw(entry: Path | str, allow_include: list[Path] | None = None) -> tupl
     def visit(path: Path, chain: tuple[Path, ...]) -> None:
         display = display_name(path)
         positions.files.append(display)
-        data, pos, found_problems = read_yaml_file(path, display)
+        data, pos, found_problems = read_yaml_file(path, display, included=len(chain) > 1)
         problems.extend(found_problems)
         if data is None:
             return
@@ -323,7 +354,8 @@ def load_raw(entry: Path | str, allow_include: list[Path] | None = None) -> tupl
                                         "请把它复制到目录文件夹里，或运行时加 --allow-include 指定允许的文件夹。"))
                 continue
             if target in chain:
-                problems.append(Problem(f, line, key, f"「{name}」又包含了自己（循环包含），请删掉这一项。"))
+                loop = " → ".join(display_name(p) for p in chain[chain.index(target):] + (target,))
+                problems.append(Problem(f, line, key, f"包含形成了循环：{loop}，请删掉这一项。"))
                 continue
             if not target.is_file():
                 problems.append(Problem(f, line, key, f"找不到要包含的文件「{name}」，请检查文件名和位置（相对于 {display} 所在文件夹）。"))

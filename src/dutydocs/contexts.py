@@ -25,12 +25,22 @@ _BAD_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 
 def cn_number(n: int) -> str:
-    """1 -> 一, 12 -> 十二, 20 -> 二十, 35 -> 三十五 (for headings 一、 and （一）)."""
+    """Chinese numerals for headings 一、 and （一）: 1 一, 12 十二, 20 二十, 105 一百零五, 1010 一千零一十."""
     if n < 10:
         return _CN_DIGITS[n]
-    tens, ones = divmod(n, 10)
-    head = "" if tens == 1 else _CN_DIGITS[tens]
-    return head + "十" + (_CN_DIGITS[ones] if ones else "")
+    if n < 20:
+        return "十" + (_CN_DIGITS[n - 10] if n > 10 else "")
+    if n >= 10000:
+        return str(n)
+    out, zero = "", False
+    for unit_value, unit in ((1000, "千"), (100, "百"), (10, "十"), (1, "")):
+        digit, n = divmod(n, unit_value)
+        if digit:
+            out += ("零" if zero else "") + _CN_DIGITS[digit] + unit
+            zero = False
+        elif out:
+            zero = True
+    return out
 
 
 def cn_date(value: dt.date | None) -> str:

@@ -54,8 +54,14 @@ def errors_only(problems: list[Problem]) -> list[Problem]:
     return [p for p in problems if p.severity == "error"]
 
 
-def suggest(word: str, options: Iterable[str]) -> str:
-    """A near miss, phrased for the end of a message; empty when nothing is close."""
+def closest(word: str, options: Iterable[str]) -> str | None:
+    """The near miss of `word` among `options`, if one is close enough to be worth saying."""
     options = [o for o in options if isinstance(o, str)]
     close = difflib.get_close_matches(str(word), options, n=1, cutoff=0.5)
-    return f"是不是想写「{close[0]}」？" if close else ""
+    return close[0] if close else None
+
+
+def suggest(word: str, options: Iterable[str]) -> str:
+    """A near miss, phrased for the end of a message; empty when nothing is close."""
+    near = closest(word, options)
+    return f"是不是想写「{near}」？" if near else ""

@@ -37,7 +37,8 @@ def _due(value: object) -> object:
         return value
     if isinstance(value, str) and value.strip():
         if _DATE_LIKE.match(value.strip()):
-            raise ValueError(f"「{value.strip()}」不是有效的日期：请确认这一天存在（如 2 月没有 30 日），格式为 2026-06-30")
+            raise ValueError(f"「{value.strip()}」不是有效的日期。请按 年-月-日 写，如 2026-03-15，"
+                             "并确认这一天存在（如 2 月没有 30 日）。")
         return value.strip()
     if isinstance(value, int) and not isinstance(value, bool):
         return str(value)

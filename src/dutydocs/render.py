@@ -28,7 +28,7 @@ from jinja2 import Environment, StrictUndefined, TemplateSyntaxError, meta
 from jinja2.exceptions import TemplateError, UndefinedError
 from lxml import etree
 
-from .errors import Problem, suggest
+from .errors import Problem, closest, suggest
 
 REL_HEADER = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/header"
 REL_FOOTER = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/footer"
@@ -223,6 +223,36 @@ def inflate(entry: ZipEntry) -> bytes:
     return zlib.decompress(entry.data, -15) if entry.method == zipfile.ZIP_DEFLATED else entry.data
 
 
+_JINJA_MESSAGES = [
+    (re.compile(r"innermost block that needs to be closed is '(\w+)'"),
+     lambda m: f"{{% {m.group(1)} %}} 没有结束，缺少 {{% end{m.group(1)} %}}"),
+    (re.compile(r"unexpected '}'"), lambda m: "多了一个“}”，或 {{ 没有用 }} 结束"),
+    (re.compile(r"expected 'end of print statement'"), lambda m: "{{ 没有用 }} 结束"),
+    (re.compile(r"expected 'end of statement block'"), lambda m: "{% 没有用 %} 结束"),
+    (re.compile(r"Encountered unknown tag '(\w+)'"), lambda m: f"不认识的标签「{m.group(1)}」，或它前面缺少对应的开头标签"),
+    (re.compile(r"unexpected end of template"), lambda m: "标签没有结束"),
+    (re.compile(r"unexpected char '(.)'"), lambda m: f"标签里有不能用的字符「{m.group(1)}」"),
+]
+
+
+def _jinja_problem(message: str) -> str:
+    """Jinja's English, said in Chinese; anything unforeseen gets a general hint, not English."""
+    for pattern, say in _JINJA_MESSAGES:
+        m = pattern.search(message)
+        if m:
+            return say(m)
+    return "标签不成对或写法不对"
+
+
+def part_label(name: str) -> str:
+    """What a clerk calls a part of a Word file."""
+    base = PurePosixPath(name).name
+    for prefix, label in (("document", "正文"), ("header", "页眉"), ("footer", "页脚"), ("footnotes", "脚注")):
+        if base.startswith(prefix):
+            return label
+    return name
+
+
 def _compile(env: Environment, source: str, label: str, part: str) -> tuple[Any, Problem | None]:
     """Compile a patched part. Without docxtpl's newline before each <w:p>: the newlines only
     serve error line numbers and are removed after rendering, so the output is the same."""
@@ -239,7 +269,9 @@ def _compile(env: Environment, source: str, label: str, part: str) -> tuple[Any,
         if exc.lineno and 0 < exc.lineno <= len(lines):
             near = re.sub(r"<[^>]+>", "", lines[exc.lineno - 1])[:60]
         where = f"，出错处附近的文字：「{near}」" if near.strip() else ""
-        return None, Problem(label, None, part, f"模板标签写法有误（{exc.message}）{where}。请在 Word 里检查这一处的 {{{{ }}}} 或 {{% %}} 是否成对、拼写是否正确。")
+        return None, Problem(label, None, part_label(part),
+                             f"模板标签写法有误（{_jinja_problem(exc.message or '')}）{where}。"
+                             "请在 Word 里检查这一处的 {{ }} 或 {% %} 是否成对、拼写是否正确。")
     return env.from_string(source), None  # unreachable in practice: the same source failed above
 
 
@@ -344,6 +376,32 @@ def _root_rels(by_name: dict[str, ZipEntry]) -> list[tuple[str, str]]:
     return out
 
 
+def _keys(value: Any, out: set[str]) -> set[str]:
+    if isinstance(value, dict):
+        out.update(value)
+        for v in value.values():
+            _keys(v, out)
+    elif isinstance(value, list):
+        for v in value:
+            _keys(v, out)
+    return out
+
+
+def _undefined_problem(prepared: Prepared, context: dict[str, Any], message: str) -> Problem:
+    """'dict object' has no attribute 'txt' -> the expression d.txt, and d.text as the near miss."""
+    m = re.search(r"has no attribute '([^']+)'", message) or re.search(r"'([^']+)' is undefined", message)
+    attr = m.group(1) if m else ""
+    expr = attr
+    for part in prepared.parts.values():
+        found = re.search(rf"([A-Za-z_][\w.]*)\.{re.escape(attr)}\b", part.source) if attr else None
+        if found:
+            expr = f"{found.group(1)}.{attr}"
+            break
+    near = closest(attr, _keys(context, set()))
+    hint = f"是不是想写「{expr[: len(expr) - len(attr)]}{near}」？" if near else ""
+    return Problem(prepared.label, None, expr, f"模板引用了不存在的字段「{expr}」。{hint}请对照 README 里的模板变量表改正拼写。")
+
+
 def dry_run(prepared: Prepared, context: dict[str, Any], provided: set[str]) -> list[Problem]:
     """Before any file is written: unknown variables, and fields that do not exist, by template."""
     problems = []
@@ -360,9 +418,10 @@ def dry_run(prepared: Prepared, context: dict[str, Any], provided: set[str]) -> 
             for part in prepared.parts.values():
                 part.template.render(context)
     except UndefinedError as exc:
-        problems.append(Problem(prepared.label, None, "", f"模板引用了不存在的字段（{exc.message}）。请对照 README 里的模板变量表改正拼写。"))
-    except TemplateError as exc:
-        problems.append(Problem(prepared.label, None, "", f"模板无法渲染（{exc}）。请检查标签写法。"))
+        problems.append(_undefined_problem(prepared, context, exc.message or ""))
+    except TemplateError:
+        problems.append(Problem(prepared.label, None, "", "模板无法渲染：标签写法有误。请检查 {{ }} 和 {% %} 是否成对、变量名是否正确。"))
     except (TypeError, ValueError, AttributeError) as exc:
-        problems.append(Problem(prepared.label, None, "", f"模板无法渲染（{exc}）。请检查标签写法。"))
+        problems.append(Problem(prepared.label, None, "", f"模板无法渲染：标签的用法与数据不符（{type(exc).__name__}）。"
+                                "请检查循环和条件标签的写法。"))
     return problems

@@ -16,7 +16,7 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from .catalog import Positions, RawCatalog
-from .errors import KeyPath, Problem, suggest
+from .errors import KeyPath, Problem, closest, suggest
 from .model import Catalog, Selector
 
 TYPE_NAMES = {
@@ -75,7 +75,7 @@ def _label(path: KeyPath) -> str:
     if parent is not None and isinstance(path[-1], str):
         field = parent.model_fields.get(path[-1])
         if field is not None and field.description:
-            return f"（{field.description}）"
+            return f"（{field.description.split('（')[0]}）"
     return ""
 
 
@@ -90,6 +90,34 @@ def _show(value: Any) -> str:
     return f"「{text[:40]}{'……' if len(text) > 40 else ''}」"
 
 
+_SELECTOR_EXAMPLE = "{posts: [机关党组书记]}"
+_EXAMPLES = {
+    "holders": f"holders: {_SELECTOR_EXAMPLE}",
+    "superior": f"superior: {_SELECTOR_EXAMPLE}",
+    "subordinate": "subordinate: {tiers: [班子]}",
+    "exclude": f"exclude: {_SELECTOR_EXAMPLE}",
+    "organ": "organ: {name: 某某机关, party_group: 中共某某机关党组, year: 2026}",
+    "signing": "signing: {rules: [...]}",
+    "horizontal": "horizontal: {duties: [...]}",
+}
+
+
+def _near_field(key: str, fields: dict[str, Any]) -> str | None:
+    """The field a wrong key most likely meant: a near spelling, `name:张三` without its space,
+    or a Chinese word from the field's description (年度 -> year)."""
+    head = key.split(":", 1)[0].strip()
+    if ":" in key and head in fields:
+        return head
+    close = closest(key, fields)
+    if close:
+        return close
+    if not key.isascii():
+        hits = [name for name, f in fields.items() if f.description and key in f.description]
+        if len(hits) == 1:
+            return hits[0]
+    return None
+
+
 def translate(err: dict[str, Any]) -> tuple[KeyPath, str]:
     """One pydantic error -> (key path, Chinese message that says what to change)."""
     loc: KeyPath = tuple(err["loc"])
@@ -100,12 +128,16 @@ def translate(err: dict[str, Any]) -> tuple[KeyPath, str]:
         return loc, f"缺少必填的键「{loc[-1]}」{_label(loc)}，请补上。"
     if kind == "extra_forbidden":
         parent = model_at(loc[:-1])
-        known = list(parent.model_fields) if parent else []
-        if loc[:-1] == ():
-            known.append("include")
-        hint = suggest(str(loc[-1]), known)
-        return loc, (f"未知的键「{loc[-1]}」。{hint}这里可用的键：{_options(known)}。"
-                     if hint else f"未知的键「{loc[-1]}」，这里可用的键：{_options(known)}。")
+        fields = dict(parent.model_fields) if parent else {}
+        known = list(fields) + (["include"] if loc[:-1] == () else [])
+        key = str(loc[-1])
+        meant = _near_field(key, fields)
+        if meant and ":" in key and key.split(":", 1)[0].strip() == meant:
+            rest = key.split(":", 1)[1].strip()
+            return loc, f"未知的键「{key}」。冒号“:”后面少了空格，应写成「{meant}: {rest}」。"
+        if meant:
+            return loc, f"未知的键「{key}」。是不是想写「{meant}」？这里可用的键：{_options(known)}。"
+        return loc, f"未知的键「{key}」，这里可用的键：{_options(known)}。"
     if kind == "literal_error":
         expected = ctx.get("expected", "")
         import re
@@ -129,7 +161,8 @@ def translate(err: dict[str, Any]) -> tuple[KeyPath, str]:
     if kind == "list_type":
         return loc, f"这里应是{TYPE_NAMES['list']}，实际是{_show(value)}。"
     if kind in ("model_type", "model_attributes_type", "dict_type"):
-        return loc, f"这里应是{TYPE_NAMES['dict']}（如 name: 张三），实际是{_show(value)}。"
+        example = _EXAMPLES.get(str(loc[-1]), "name: 张三")
+        return loc, f"这里应是{TYPE_NAMES['dict']}（如 {example}），实际是{_show(value)}。"
     if kind == "too_short":
         return loc, "这里至少要写一项。"
     if kind in ("bool_type", "bool_parsing"):
@@ -144,14 +177,25 @@ def structure(raw: RawCatalog) -> tuple[Catalog | None, list[Problem]]:
     try:
         return Catalog.model_validate(raw.data), []
     except ValidationError as exc:
-        problems = []
-        seen: set[tuple[KeyPath, str]] = set()
-        for err in exc.errors(include_url=False):
-            loc, message = translate(err)
-            if (loc, message) not in seen:
-                seen.add((loc, message))
-                problems.append(raw.positions.problem(loc, message))
-        return None, problems
+        errors = exc.errors(include_url=False)
+    # "nmae" or "name:张三" is one mistake: say so once, not also "name is missing".
+    meant = set()
+    for err in errors:
+        if err["type"] == "extra_forbidden":
+            parent = model_at(tuple(err["loc"][:-1]))
+            field = _near_field(str(err["loc"][-1]), dict(parent.model_fields)) if parent else None
+            if field:
+                meant.add(tuple(err["loc"][:-1]) + (field,))
+    problems = []
+    seen: set[tuple[KeyPath, str]] = set()
+    for err in errors:
+        if err["type"] == "missing" and tuple(err["loc"]) in meant:
+            continue
+        loc, message = translate(err)
+        if (loc, message) not in seen:
+            seen.add((loc, message))
+            problems.append(raw.positions.problem(loc, message))
+    return None, problems
 
 
 # ---------------------------------------------------------------- cross-checks
@@ -176,9 +220,17 @@ class _Checker:
     def ref(self, path: KeyPath, name: str, known: set[str], what: str, section: str) -> bool:
         if name in known:
             return True
-        hint = suggest(name, known)
-        self.error(path, f"{what}「{name}」没有在 {section} 里定义。{hint or '请先在 ' + section + ' 里添加，或改成已有的名称。'}")
+        hint = suggest(name, known) or f"请先在 {section} 里添加，或改成已有的：{_options(sorted(known))}。"
+        self.error(path, f"{what}「{name}」没有在 {section} 里定义。{hint}")
         return False
+
+    _UNIQUE_ADVICE: typing.ClassVar[dict[str, str]] = {
+        "姓名": "同名的人请加区分，如「{name}（研究室）」。",
+        "岗位": "请删掉重复的一项。",
+        "层级代号": "请换一个代号。",
+        "层级名称": "请改一个名称。",
+        "处室": "请删掉重复的一项，或改成不同的名称。",
+    }
 
     def unique(self, section: str, names: list[str], key: str, what: str) -> None:
         first: dict[str, int] = {}
@@ -187,7 +239,7 @@ class _Checker:
                 file, line = self.pos.where((section, first[name], key) if key else (section, first[name]))
                 self.error((section, i, key) if key else (section, i),
                            f"{what}「{name}」重复了，与 {file} 第 {line} 行的相同。"
-                           f"每个{what}只能定义一次；同名的人请加区分，如「{name}（研究室）」。")
+                           f"每个{what}只能定义一次，{self._UNIQUE_ADVICE[what].format(name=name)}")
             else:
                 first[name] = i
 
