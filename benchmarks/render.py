@@ -85,18 +85,22 @@ def compare_paths(loaded, tmp: Path) -> list[tuple[str, int, float, float, float
     return rows
 
 
+def child(*args: str) -> tuple[float, float]:
+    """Run `python -m dutydocs ARGS` as a child: seconds, peak RSS in MB of its whole process tree."""
+    t = time.perf_counter()
+    proc = subprocess.Popen([sys.executable, "-m", "dutydocs", *args], stdout=subprocess.DEVNULL,
+                            stderr=subprocess.DEVNULL)
+    _, status, usage = os.wait4(proc.pid, 0)
+    if status != 0:
+        raise SystemExit(f"failed: dutydocs {' '.join(args)}")
+    return time.perf_counter() - t, usage.ru_maxrss / 1024
+
+
 def full_build(folder: Path, out: Path, jobs: int) -> tuple[float, float, int]:
     """A whole `dutydocs build` in a child process: seconds, peak RSS in MB (its whole tree), documents."""
     shutil.rmtree(out, ignore_errors=True)
-    t = time.perf_counter()
-    proc = subprocess.Popen([sys.executable, "-m", "dutydocs", "build", str(folder), "-o", str(out), "-j", str(jobs)],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    _, status, usage = os.wait4(proc.pid, 0)
-    seconds = time.perf_counter() - t
-    if status != 0:
-        raise SystemExit(f"build failed: {folder}")
-    docs = sum(1 for _ in out.rglob("*.docx"))
-    return seconds, usage.ru_maxrss / 1024, docs
+    seconds, rss = child("build", str(folder), "-o", str(out), "-j", str(jobs))
+    return seconds, rss, sum(1 for _ in out.rglob("*.docx"))
 
 
 def bundle_compare(loaded, out: Path, n: int = 200) -> tuple[float, float, int]:
@@ -154,19 +158,22 @@ def main() -> None:
         print(f"{'mean':<8}{sum(r[1] for r in rows):>6}{total[0]:>10.2f}{total[1]:>10.2f}{total[2]:>10.2f}"
               f"{total[0] / total[1]:>8.1f}{total[1] / total[2]:>8.2f}\n")
 
-        print("full builds (context + render + write + manifest + index), child process tree")
-        print(f"{'catalogue':<12}{'jobs':>5}{'docs':>8}{'seconds':>10}{'docs/s':>9}{'ms/doc':>9}{'peak MB':>9}")
+        print("full builds (context + render + write + manifest + index), child process tree;")
+        print("'check MB' is the peak of `dutydocs check` on the same catalogue: the catalogue alone")
+        print(f"{'catalogue':<12}{'jobs':>5}{'docs':>8}{'seconds':>10}{'docs/s':>9}{'ms/doc':>9}{'peak MB':>9}"
+              f"{'check MB':>10}{'docs MB':>9}")
         builds = {}
         for factor in scales:
             folder = first if factor == scales[0] else scale(sample_catalog(), factor, tmp / f"x{factor}")
+            _, check_rss = child("check", str(folder))
             for j in sorted({1, jobs}):
                 seconds, rss, docs = full_build(folder, tmp / f"out{factor}-{j}", j)
-                builds[(factor, j)] = (seconds, rss, docs)
+                builds[(factor, j)] = (seconds, rss, docs, rss - check_rss)
                 print(f"{'sample×' + str(factor):<12}{j:>5}{docs:>8}{seconds:>10.1f}{docs / seconds:>9.0f}"
-                      f"{seconds / docs * 1000:>9.2f}{rss:>9.0f}")
+                      f"{seconds / docs * 1000:>9.2f}{rss:>9.0f}{check_rss:>10.0f}{rss - check_rss:>9.0f}")
         small, big = builds[(scales[0], 1)], builds[(scales[1], 1)]
         print(f"peak RSS ×{scales[1]} / ×{scales[0]} (1 job): {big[1] / small[1]:.2f} for "
-              f"{big[2] / small[2]:.0f}× the documents")
+              f"{big[2] / small[2]:.0f}× the documents; above the catalogue alone: {small[3]:.0f} MB → {big[3]:.0f} MB")
         if jobs > 1:
             print(f"speed-up with {jobs} jobs on ×{scales[1]}: {builds[(scales[1], 1)][0] / builds[(scales[1], jobs)][0]:.2f}×\n")
 

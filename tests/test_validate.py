@@ -161,3 +161,11 @@ def test_blind_spots_are_warnings_not_errors(tmp_path):
     assert any("people[3].name" in m and "「钱八」没有签订任何廉政责任书" in m for m in messages)
     assert not any("「赵七」没有签订" in m for m in messages)  # in no post tier: not expected to sign
     assert any("divisions[1].name" in m and "「档案室」没有分管领导" in m for m in messages)
+
+
+def test_a_date_far_from_the_year_is_a_warning(tmp_path):
+    text = MINIMAL + "records:\n  - {person: 李四, date: 2062-03-01, content: 开会}\n"
+    loaded = load_catalog(write_catalog(tmp_path / "c", text))
+    (warning,) = loaded.warnings
+    assert str(warning).split("/c/", 1)[1] == (f"catalog.yaml:{line_of(text, '2062-03-01')} records[0].date: "
+                                               "提醒：日期 2062-03-01 不在 2026 年度附近，请确认年份没有写错。")

@@ -33,6 +33,7 @@ def load_catalog(path: Path | str | None = None, allow_include: list[Path] | Non
     catalog, shape_problems = structure(raw)
     if catalog is None:
         raise ProblemsError(sorted(problems + shape_problems, key=_order))
+    raw.data = {}  # the model holds it now; positions stay for the messages
     problems += cross_check(catalog, raw.positions)
     org = build_org(catalog, raw.positions)
     problems += org.problems

@@ -131,7 +131,7 @@ def _tier_members(cat: Catalog) -> dict[str, set[str]]:
                 members[tier.id] = {p.name for p in select(tier.holders, cat, members)}
                 pending.remove(tier)
                 progressed = True
-        if not progressed:  # a cycle between tiers: resolve what we can, flagged by build_org
+        if not progressed:  # a cycle between tiers (validate.py reports it): resolve what we can
             for tier in pending:
                 members[tier.id] = {p.name for p in select(tier.holders, cat, members)}
             break

@@ -279,7 +279,8 @@ class _Checker:
             if tier.holders.is_empty():
                 self.error(("tiers", i, "holders"),
                            f"层级「{tier.name}」没有写 holders（谁属于这个层级），如 holders: {{posts: [机关党组书记]}}。")
-            self.dates(("tiers", i, "duties"), [d.due for d in tier.duties], "due")
+            for j, duty in enumerate(tier.duties):
+                self.date_in_year(("tiers", i, "duties", j, "due"), duty.due)
 
     def check_people(self) -> None:
         for i, person in enumerate(self.cat.people):
@@ -313,10 +314,10 @@ class _Checker:
             else:
                 heads[div.head] = i
             for j, duty in enumerate(div.duties):
-                self.dates(("divisions", i, "duties", j), [duty.due], "due")
+                self.date_in_year(("divisions", i, "duties", j, "due"), duty.due)
         if self.cat.horizontal:
             for j, duty in enumerate(self.cat.horizontal.duties):
-                self.dates(("horizontal", "duties", j), [duty.due], "due")
+                self.date_in_year(("horizontal", "duties", j, "due"), duty.due)
 
     def check_signing(self) -> None:
         signing = self.cat.signing
@@ -350,23 +351,23 @@ class _Checker:
                 self.ref(("tasks", i, "tier"), task.tier, self.tiers, "层级代号", "tiers")
             if task.person is not None:
                 self.ref(("tasks", i, "person"), task.person, self.people, "人员", "people")
-            self.dates(("tasks", i), [task.due], "due")
+            self.date_in_year(("tasks", i, "due"), task.due)
         for section, items, key in (("records", cat.records, "person"), ("checks", cat.checks, "person"),
                                     ("rectifications", cat.rectifications, "person"), ("talks", cat.talks, "target")):
             for i, item in enumerate(items):
                 self.ref((section, i, key), getattr(item, key), self.people, "人员", "people")
         for section, items in (("records", cat.records), ("checks", cat.checks), ("talks", cat.talks)):
-            self.dates((section,), [(i, x.date) for i, x in enumerate(items)], "date", indexed=True)
-        self.dates(("rectifications",), [(i, x.closed) for i, x in enumerate(cat.rectifications)], "closed", indexed=True)
+            for i, item in enumerate(items):
+                self.date_in_year((section, i, "date"), item.date)
+        for i, fix in enumerate(cat.rectifications):
+            self.date_in_year(("rectifications", i, "due"), fix.due)
+            self.date_in_year(("rectifications", i, "closed"), fix.closed)
 
-    def dates(self, path: KeyPath, values: list[Any], key: str, indexed: bool = False) -> None:
-        """Dates outside the catalogue's year are allowed but almost always a typo."""
+    def date_in_year(self, path: KeyPath, value: Any) -> None:
+        """Dates far from the catalogue's year are allowed but almost always a typo."""
         year = self.cat.organ.year
-        for n, value in enumerate(values):
-            i, value = value if indexed else (n, value)
-            if isinstance(value, dt.date) and value.year not in (year, year + 1, year - 1):
-                where = path + (i, key) if indexed or len(values) > 1 else path + (key,)
-                self.warn(where, f"日期 {value.isoformat()} 不在 {year} 年度附近，请确认年份没有写错。")
+        if isinstance(value, dt.date) and abs(value.year - year) > 1:
+            self.warn(path, f"日期 {value.isoformat()} 不在 {year} 年度附近，请确认年份没有写错。")
 
     def check_tier_cycles(self) -> None:
         """A tier may be defined by other tiers, but not, through them, by itself."""
