@@ -149,3 +149,17 @@ def test_catalogue_key_templates_is_used(tmp_path):
     assert result.exit_code == 0
     made = next(Path(tmp_path / "out" / "责任清单").glob("*.docx"))
     assert Document(made).paragraphs[-1].text == "本单位自备模板：测试机关"
+
+
+def test_the_console_script_speaks_chinese_on_usage_errors(tmp_path):
+    import subprocess
+    import sys
+
+    def script(*args):
+        return subprocess.run([sys.executable, "-m", "dutydocs", *args], capture_output=True, text=True, cwd=tmp_path)
+
+    typo = script("build", "--jobz", "2")
+    assert typo.returncode == 2
+    assert typo.stderr.strip() == "没有这个选项：--jobz，是不是想写 --jobs？运行 dutydocs build --help 查看用法。"
+    assert script("buid").stderr.startswith("没有这个命令：buid")
+    assert "Traceback" not in typo.stderr + typo.stdout

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import sys
 from pathlib import Path
@@ -57,14 +58,14 @@ def print_coverage(cov: Coverage) -> None:
     table = Table(title="各层级覆盖情况", title_justify="left")
     for col, just in (("序号", "right"), ("层级", "left"), ("类型", "left"), ("人数", "right"),
                       ("主体责任", "right"), ("监督责任", "right"), ("年度任务", "right")):
-        table.add_column(col, justify=just)  # type: ignore[arg-type]
+        table.add_column(col, justify=just, overflow="fold")  # type: ignore[arg-type]
     for row in cov.tiers:
         holders = str(row.holders) if row.kind == "岗位" else (f"{row.holders}" if row.holders else "—")
         table.add_row(str(row.index), row.name, row.kind, holders, str(row.primary), str(row.supervisory), str(row.tasks))
     out.print(table)
     levels = Table(title="廉政责任书签订情况", title_justify="left")
     levels.add_column("层面", justify="right")
-    levels.add_column("名称")
+    levels.add_column("名称", overflow="fold")
     levels.add_column("对数", justify="right")
     for row in cov.levels:
         levels.add_row(str(row.level), row.name, str(row.pairs))
@@ -259,13 +260,46 @@ def export(folder: str, force: bool) -> None:
         out.print(f"已导出 {dest}", markup=False)
 
 
+_USAGE = [
+    (re.compile(r"No such option:? '?([^'\s.]+)'?\.? Did you mean '([^']+)'"), "没有这个选项：{0}，是不是想写 {1}？"),
+    (re.compile(r"No such option:? '?([^'\s.]+)"), "没有这个选项：{0}"),
+    (re.compile(r"No such command '([^']+)'"), "没有这个命令：{0}"),
+    (re.compile(r"Got unexpected extra arguments? \((.+)\)"), "多了参数：{0}"),
+    (re.compile(r"Missing argument '([^']+)'"), "缺少参数 {0}"),
+    (re.compile(r"Option '([^']+)' requires an argument"), "选项 {0} 后面要写一个值"),
+    (re.compile(r"Invalid value for '([^']+)'"), "选项 {0} 的值不对"),
+]
+
+
+def _usage_message(exc: click.UsageError) -> str:
+    text = exc.format_message()
+    for pattern, chinese in _USAGE:
+        m = pattern.search(text)
+        if m:
+            return chinese.format(*m.groups())
+    return "命令写法不对"
+
+
 def main() -> None:
+    """The console script: Click's own usage errors in Chinese too, and never a traceback."""
     try:
-        cli.main(prog_name="dutydocs")
-    except Exception as exc:
+        code = cli.main(prog_name="dutydocs", standalone_mode=False)
+    except click.UsageError as exc:
+        command = exc.ctx.command_path if exc.ctx else "dutydocs"
+        said = _usage_message(exc)
+        err.print(f"{said}{'' if said.endswith('？') else '。'}运行 {command} --help 查看用法。", markup=False, style="red")
+        sys.exit(2)
+    except click.exceptions.Abort:
+        err.print("已中断。已写完的文档完好，未写完的不会留下半个文件。", markup=False)
+        sys.exit(130)
+    except click.ClickException as exc:
+        err.print(exc.format_message(), markup=False, style="red")
+        sys.exit(exc.exit_code)
+    except Exception as exc:  # a clerk never sees a traceback
         if os.environ.get("DUTYDOCS_DEBUG"):
             raise
         err.print(f"程序内部错误：{type(exc).__name__}: {exc}。这是 dutydocs 的缺陷，不是目录的问题；"
                   "请把这条信息和所用目录发给维护人员（设置环境变量 DUTYDOCS_DEBUG=1 可看到详细信息）。",
                   markup=False, style="red")
         sys.exit(70)
+    sys.exit(code if isinstance(code, int) else 0)
