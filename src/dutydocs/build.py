@@ -107,10 +107,12 @@ def check_templates(org: Organisation, paths: dict[str, Path]) -> dict[str, Prep
 _STATE: dict = {}
 
 
-def _init_worker(org: Organisation, paths: dict[str, Path], root: Path, force: bool) -> None:
+def _init_worker(org: Organisation, paths: dict[str, Path], root: Path, force: bool,
+                 prepared: dict[str, Prepared] | None = None) -> None:
+    """Set up a worker; a pool worker prepares the templates itself (compiled Jinja does not pickle)."""
     _STATE.clear()
     _STATE.update(org=org, root=root, force=force,
-                  templates={kind: prepare(path, label=str(path))[0] for kind, path in paths.items()})
+                  templates=prepared or {kind: prepare(path, label=str(path))[0] for kind, path in paths.items()})
 
 
 def _make(spec: DocSpec, rel: str, old: Entry | None) -> tuple[str, str, Entry | None]:
@@ -201,7 +203,7 @@ def build(
                 progress(kind, 1)
 
     if jobs <= 1:
-        _init_worker(org, paths, out, force)
+        _init_worker(org, paths, out, force, prepared)  # reuse the templates checked above
         for chunk in _chunks(work(), BATCH):
             take(_batch(chunk), [c[0].kind for c in chunk])
     else:

@@ -8,6 +8,7 @@ placed on the line where the key was written. The cross-checks a model cannot ex
 from __future__ import annotations
 
 import datetime as dt
+import re
 import types
 import typing
 from collections.abc import Iterable
@@ -140,8 +141,6 @@ def translate(err: dict[str, Any]) -> tuple[KeyPath, str]:
         return loc, f"未知的键「{key}」，这里可用的键：{_options(known)}。"
     if kind == "literal_error":
         expected = ctx.get("expected", "")
-        import re
-
         options = re.findall(r"'([^']*)'", expected) or re.findall(r"(\d+)", expected)
         hint = suggest(str(value), options)
         return loc, f"不认识的取值{_show(value)}。{hint}可选：{_options(options)}。"
