@@ -28,9 +28,9 @@ from pathlib import Path
 from docxtpl import DocxTemplate
 
 from dutydocs import load_catalog
-from dutydocs.build import TEMPLATE_NAMES, default_jobs
+from dutydocs.build import default_jobs
 from dutydocs.bundle import bundle_docs
-from dutydocs.contexts import BOOK, LETTER, LIST, context_for, plan
+from dutydocs.contexts import BOOK, LETTER, LIST, context_for, kind_of, plan
 from dutydocs.render import DEFLATE_LEVEL, jinja_env, prepare
 from dutydocs.resources import sample_catalog, templates_dir
 from dutydocs.scaling import scale
@@ -81,7 +81,8 @@ def compare_paths(loaded, tmp: Path) -> list[tuple[str, int, float, float, float
         contexts = [context_for(loaded.org, spec) for spec in list(plan(loaded.org, (kind,)))[:n]]
         out = tmp / kind
         out.mkdir(exist_ok=True)
-        rows.append((kind, len(contexts), *measure(templates_dir() / TEMPLATE_NAMES[kind], contexts, out)))
+        rows.append((kind, len(contexts), *measure(templates_dir() / kind_of(kind).template_for(loaded.catalog),
+                                                   contexts, out)))
     return rows
 
 
@@ -107,10 +108,9 @@ def bundle_compare(loaded, out: Path, n: int = 200) -> tuple[float, float, int]:
     from docx import Document
     from docxcompose.composer import Composer
 
-    year = loaded.catalog.organ.year
     from dutydocs.output import doc_path
 
-    paths = [out / doc_path(s, year) for s in list(plan(loaded.org, (LETTER,)))[:n]]
+    paths = [out / doc_path(s, loaded.org) for s in list(plan(loaded.org, (LETTER,)))[:n]]
     t = time.perf_counter()
     bundle_docs(paths)
     ours = time.perf_counter() - t
@@ -132,8 +132,7 @@ def pdf_time(loaded, out: Path, tmp: Path, n: int = 20) -> tuple[float, int] | N
 
     if find_soffice() is None:
         return None
-    year = loaded.catalog.organ.year
-    paths = [out / doc_path(s, year) for s in list(plan(loaded.org, (LETTER,)))[:n]]
+    paths = [out / doc_path(s, loaded.org) for s in list(plan(loaded.org, (LETTER,)))[:n]]
     result = convert(paths, tmp / "pdf", base=out)
     return result.seconds, len(result.files)
 

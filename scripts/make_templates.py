@@ -1,10 +1,19 @@
-"""Build the shipped Word templates in templates/ (run: python scripts/make_templates.py).
+"""Build the shipped Word templates in templates/ — their one source (run: python scripts/make_templates.py).
 
-The .docx files are the real product: clerks open and restyle them in Word. This script is how
-the first versions were made, reproducibly; after hand edits in Word, commit the .docx and stop
-running this script for that file. Layout follows GB/T 9704-2012: A4, margins 37/35/28/26 mm,
-title 方正小标宋简体 22 pt, body 仿宋_GB2312 16 pt on a 28.95 pt line, headings 黑体 / 楷体,
-page numbers "— 1 —" in 宋体 14 pt, odd pages right and even pages left.
+The committed .docx files are this script's output, byte for byte (tests/test_templates.py checks
+it): change the layout here and run the script, not Word. A clerk who wants another look exports
+the templates (`dutydocs templates export`), restyles them in Word and uses them with --templates.
+
+Every package part is written here, not taken from python-docx's default template: the styles are
+only ours (a clerk sees 正文, 标题 1–3, 表格文字 …), there is no theme, thumbnail or
+stylesWithEffects, and every element is in schema order, so Word and WPS open the files without
+repair. python-docx is used for the body (paragraphs, tables, footers).
+
+Layout follows GB/T 9704-2012: A4; margins 37/35/28/26 mm (type area 156 × 225 mm); a character
+grid of 22 lines × 28 characters; title 方正小标宋简体 2号; body 仿宋_GB2312 3号; headings 黑体 and
+楷体; page numbers "— 1 —" in 宋体 4号, 7 mm below the type area, odd pages right, even pages left.
+No fixed wording lives here: every sentence comes from the context (wording.yaml); templates hold
+layout and generic column headings only.
 """
 
 from __future__ import annotations
@@ -14,24 +23,281 @@ import sys
 from pathlib import Path
 
 from docx import Document
-from docx.enum.section import WD_SECTION
-from docx.enum.style import WD_STYLE_TYPE
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
-from docx.shared import Mm
+from docx.shared import Mm, Pt
+from lxml import etree
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
-from dutydocs.render import normalize_zip  # noqa: E402
+from dutydocs.render import ZipEntry, write_zip  # noqa: E402
 
 FANGSONG, XBS, HEITI, KAITI, SONGTI = "仿宋_GB2312", "方正小标宋简体", "黑体", "楷体_GB2312", "宋体"
 LATIN = "Times New Roman"
 LINE = 579  # twips: 28.95 pt, 22 lines in the 225 mm type area
+# 28 characters of 3号 (16 pt) in the 156 mm (442.2 pt) type area: each character is set 0.25 pt
+# tighter (w:spacing -5 twentieths). A Word character grid (docGrid linesAndChars with a negative
+# charSpace) does the same in Word, but LibreOffice then gives each character two grid cells, so
+# the grid holds the lines only and the body styles carry the spacing.
+CONDENSE = -5
+TWIPS_PER_MM = 1440 / 25.4
+
+W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+R_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 
 
-# ---------------------------------------------------------------- low-level XML helpers
+def twips(mm: float) -> int:
+    return round(mm * TWIPS_PER_MM)
+
+
+# ---------------------------------------------------------------- the package around the body
+
+CONTENT_TYPES = """<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">
+<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>
+<Default Extension="xml" ContentType="application/xml"/>
+<Override PartName="/word/document.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/>
+<Override PartName="/word/styles.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.styles+xml"/>
+<Override PartName="/word/settings.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.settings+xml"/>
+<Override PartName="/word/fontTable.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.fontTable+xml"/>
+<Override PartName="/word/theme/theme1.xml" ContentType="application/vnd.openxmlformats-officedocument.theme+xml"/>
+<Override PartName="/docProps/core.xml" ContentType="application/vnd.openxmlformats-package.core-properties+xml"/>
+<Override PartName="/docProps/app.xml" ContentType="application/vnd.openxmlformats-officedocument.extended-properties+xml"/>
+</Types>"""
+
+ROOT_RELS = """<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">
+<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="word/document.xml"/>
+<Relationship Id="rId2" Type="http://schemas.openxmlformats.org/package/2006/relationships/metadata/core-properties" Target="docProps/core.xml"/>
+<Relationship Id="rId3" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/extended-properties" Target="docProps/app.xml"/>
+</Relationships>"""
+
+DOC_RELS = """<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">
+<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles" Target="styles.xml"/>
+<Relationship Id="rId2" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/settings" Target="settings.xml"/>
+<Relationship Id="rId3" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/fontTable" Target="fontTable.xml"/>
+<Relationship Id="rId4" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/theme" Target="theme/theme1.xml"/>
+</Relationships>"""
+
+CORE = """<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+<cp:coreProperties xmlns:cp="http://schemas.openxmlformats.org/package/2006/metadata/core-properties" xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:dcterms="http://purl.org/dc/terms/" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">
+<dc:title>{title}</dc:title>
+<dc:creator>dutydocs</dc:creator>
+<dc:description>dutydocs 模板：可在 Word 中修改样式和文字格式，花括号标签请原样保留。</dc:description>
+<cp:lastModifiedBy>dutydocs</cp:lastModifiedBy>
+<cp:revision>1</cp:revision>
+<dcterms:created xsi:type="dcterms:W3CDTF">2026-01-01T00:00:00Z</dcterms:created>
+<dcterms:modified xsi:type="dcterms:W3CDTF">2026-01-01T00:00:00Z</dcterms:modified>
+</cp:coreProperties>"""
+
+APP = """<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/extended-properties">
+<Application>dutydocs</Application>
+<DocSecurity>0</DocSecurity>
+<ScaleCrop>false</ScaleCrop>
+<LinksUpToDate>false</LinksUpToDate>
+<SharedDoc>false</SharedDoc>
+<HyperlinksChanged>false</HyperlinksChanged>
+<AppVersion>1.0000</AppVersion>
+</Properties>"""
+
+SETTINGS = f"""<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+<w:settings xmlns:w="{W_NS}">
+<w:zoom w:percent="100"/>
+<w:defaultTabStop w:val="420"/>
+<w:evenAndOddHeaders/>
+<w:drawingGridHorizontalSpacing w:val="160"/>
+<w:drawingGridVerticalSpacing w:val="{LINE}"/>
+<w:displayHorizontalDrawingGridEvery w:val="0"/>
+<w:displayVerticalDrawingGridEvery w:val="1"/>
+<w:characterSpacingControl w:val="compressPunctuation"/>
+<w:compat>
+<w:spaceForUL/>
+<w:balanceSingleByteDoubleByteWidth/>
+<w:doNotLeaveBackslashAlone/>
+<w:ulTrailSpace/>
+<w:doNotExpandShiftReturn/>
+<w:adjustLineHeightInTable/>
+<w:useFELayout/>
+<w:compatSetting w:name="compatibilityMode" w:uri="http://schemas.microsoft.com/office/word" w:val="15"/>
+</w:compat>
+<w:themeFontLang w:val="en-US" w:eastAsia="zh-CN"/>
+<w:decimalSymbol w:val="."/>
+<w:listSeparator w:val=","/>
+</w:settings>"""
+
+FONT_TABLE = f"""<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+<w:fonts xmlns:w="{W_NS}">
+<w:font w:name="{LATIN}"><w:panose1 w:val="02020603050405020304"/><w:charset w:val="00"/><w:family w:val="roman"/><w:pitch w:val="variable"/></w:font>
+<w:font w:name="{SONGTI}"><w:altName w:val="SimSun"/><w:panose1 w:val="02010600030101010101"/><w:charset w:val="86"/><w:family w:val="auto"/><w:pitch w:val="variable"/></w:font>
+<w:font w:name="{FANGSONG}"><w:altName w:val="仿宋"/><w:charset w:val="86"/><w:family w:val="modern"/><w:pitch w:val="fixed"/></w:font>
+<w:font w:name="{XBS}"><w:charset w:val="86"/><w:family w:val="script"/><w:pitch w:val="fixed"/></w:font>
+<w:font w:name="{HEITI}"><w:altName w:val="SimHei"/><w:panose1 w:val="02010609060101010101"/><w:charset w:val="86"/><w:family w:val="modern"/><w:pitch w:val="fixed"/></w:font>
+<w:font w:name="{KAITI}"><w:altName w:val="楷体"/><w:charset w:val="86"/><w:family w:val="modern"/><w:pitch w:val="fixed"/></w:font>
+</w:fonts>"""
+
+
+def _rpr(east: str, size: float, bold: bool = False, latin: str = LATIN, grid: bool | None = None) -> str:
+    """Run properties; 3号 body text is set on the 28-character grid unless `grid` is False."""
+    half = int(size * 2)
+    b = "<w:b/><w:bCs/>" if bold else ""
+    condense = f'<w:spacing w:val="{CONDENSE}"/>' if (size == 16 if grid is None else grid) else ""
+    return (f'<w:rPr><w:rFonts w:ascii="{latin}" w:hAnsi="{latin}" w:eastAsia="{east}" w:cs="{latin}"/>{b}'
+            f'{condense}<w:sz w:val="{half}"/><w:szCs w:val="{half}"/></w:rPr>')
+
+
+def _ppr(*, keep_next: bool = False, page_break: bool = False, snap: bool = True, line: int | None = LINE,
+         rule: str = "exact", before: int = 0, after: int = 0, first_chars: int = 0, size: float = 16,
+         align: str | None = None, outline: int | None = None) -> str:
+    out = "<w:pPr>"
+    if keep_next:
+        out += "<w:keepNext/>"
+    if page_break:
+        out += "<w:pageBreakBefore/>"
+    out += "<w:widowControl/>"
+    if not snap:
+        out += '<w:snapToGrid w:val="0"/>'
+    spacing = f'<w:spacing w:before="{before}" w:after="{after}"'
+    if line:
+        spacing += f' w:line="{line}" w:lineRule="{rule}"'
+    out += spacing + "/>"
+    if first_chars:
+        out += f'<w:ind w:firstLineChars="{first_chars}" w:firstLine="{int(size * 20 * first_chars / 100)}"/>'
+    else:
+        out += '<w:ind w:left="0" w:firstLine="0"/>'
+    if align:
+        out += f'<w:jc w:val="{align}"/>'
+    if outline is not None:
+        out += f'<w:outlineLvl w:val="{outline}"/>'
+    return out + "</w:pPr>"
+
+
+def _style(style_id: str, name: str, ppr: str, rpr: str, based: str | None = "Normal", next_: str | None = None,
+           ui: int = 20) -> str:
+    based_on = f'<w:basedOn w:val="{based}"/>' if based else ""
+    nxt = f'<w:next w:val="{next_}"/>' if next_ else ""
+    custom = "" if style_id in BUILTIN else ' w:customStyle="1"'
+    if style_id == "Normal":
+        custom = ' w:default="1"'  # paragraphs without a style of their own are 正文
+    return (f'<w:style w:type="paragraph"{custom} w:styleId="{style_id}">'
+            f'<w:name w:val="{name}"/>{based_on}{nxt}<w:uiPriority w:val="{ui}"/><w:qFormat/>{ppr}{rpr}</w:style>')
+
+
+BUILTIN = {"Normal", "Title", "Subtitle", "Heading1", "Heading2", "Heading3", "Footer"}
+TABLE_LINE = 300  # twips, 15 pt at least: 五号 table text, not snapped to the body grid
+
+
+def styles_xml() -> str:
+    """Our styles only, named as Word names its built-ins (so Word shows 正文, 标题 1 …) or in Chinese."""
+    styles = [
+        _style("Normal", "Normal", _ppr(first_chars=200, align="both"), _rpr(FANGSONG, 16), based=None, ui=0),
+        _style("Title", "Title", _ppr(after=LINE, align="center"), _rpr(XBS, 22),
+               next_="Subtitle", ui=10),
+        _style("Subtitle", "Subtitle", _ppr(after=LINE, align="center"), _rpr(KAITI, 16), next_="Normal", ui=11),
+        _style("Heading1", "heading 1", _ppr(keep_next=True, first_chars=200, outline=0), _rpr(HEITI, 16),
+               next_="Normal", ui=9),
+        _style("Heading2", "heading 2", _ppr(keep_next=True, first_chars=200, outline=1), _rpr(KAITI, 16),
+               next_="Normal", ui=9),
+        _style("Heading3", "heading 3", _ppr(keep_next=True, first_chars=200, outline=2), _rpr(FANGSONG, 16),
+               next_="Normal", ui=9),
+        _style("Footer", "footer", _ppr(line=280, align="center"), _rpr(SONGTI, 14, latin=SONGTI), ui=99),
+        _style("a0", "正文无缩进", _ppr(align="both"), _rpr(FANGSONG, 16)),
+        _style("a1", "标签", _ppr(snap=False, line=TABLE_LINE, rule="atLeast", align="left"), _rpr(FANGSONG, 10.5)),
+        _style("a2", "分部标题", _ppr(page_break=True, keep_next=True, line=None, rule="auto", after=240,
+                                  align="center", outline=0), _rpr(XBS, 18), next_="Normal"),
+        _style("a3", "封面标题", _ppr(line=None, rule="auto", before=0, after=0, align="center"), _rpr(XBS, 26)),
+        _style("a4", "封面文字", _ppr(align="center"), _rpr(KAITI, 16)),
+        # Table text is set flush left: justified, a narrow cell spreads a wrapped line's characters apart.
+        _style("a5", "表格文字", _ppr(snap=False, line=TABLE_LINE, rule="atLeast", align="left"), _rpr(FANGSONG, 10.5)),
+        _style("a6", "表格居中", _ppr(snap=False, line=TABLE_LINE, rule="atLeast", align="center"),
+               _rpr(FANGSONG, 10.5), based="a5"),
+        _style("a7", "表头", _ppr(snap=False, line=TABLE_LINE, rule="atLeast", align="center"), _rpr(HEITI, 10.5),
+               based="a5"),
+        _style("a8", "签字", _ppr(align="left"), _rpr(FANGSONG, 16)),
+        _style("a10", "表格小字", _ppr(snap=False, line=260, rule="atLeast", align="center"), _rpr(FANGSONG, 9),
+               based="a5"),
+        _style("a9", "提示", _ppr(align="center"), _rpr(KAITI, 14)),
+    ]
+    table_normal = ('<w:style w:type="table" w:default="1" w:styleId="TableNormal"><w:name w:val="Normal Table"/>'
+                    '<w:uiPriority w:val="99"/><w:semiHidden/><w:unhideWhenUsed/><w:tblPr><w:tblInd w:w="0" w:type="dxa"/>'
+                    '<w:tblCellMar><w:top w:w="0" w:type="dxa"/><w:left w:w="85" w:type="dxa"/>'
+                    '<w:bottom w:w="0" w:type="dxa"/><w:right w:w="85" w:type="dxa"/></w:tblCellMar></w:tblPr></w:style>')
+    defaults = (f'<w:docDefaults><w:rPrDefault>{_rpr(FANGSONG, 16, grid=False)[:-8]}<w:lang w:val="en-US" w:eastAsia="zh-CN" '
+                f'w:bidi="ar-SA"/></w:rPr></w:rPrDefault><w:pPrDefault><w:pPr><w:spacing w:after="0" w:line="{LINE}" '
+                'w:lineRule="exact"/></w:pPr></w:pPrDefault></w:docDefaults>')
+    return (f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<w:styles xmlns:w="{W_NS}">'
+            + defaults + "".join(styles) + table_normal + "</w:styles>")
+
+
+THEME = """<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+<a:theme xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main" name="dutydocs"><a:themeElements>
+<a:clrScheme name="dutydocs"><a:dk1><a:sysClr val="windowText" lastClr="000000"/></a:dk1><a:lt1><a:sysClr val="window" lastClr="FFFFFF"/></a:lt1>
+<a:dk2><a:srgbClr val="000000"/></a:dk2><a:lt2><a:srgbClr val="FFFFFF"/></a:lt2><a:accent1><a:srgbClr val="000000"/></a:accent1>
+<a:accent2><a:srgbClr val="000000"/></a:accent2><a:accent3><a:srgbClr val="000000"/></a:accent3><a:accent4><a:srgbClr val="000000"/></a:accent4>
+<a:accent5><a:srgbClr val="000000"/></a:accent5><a:accent6><a:srgbClr val="000000"/></a:accent6><a:hlink><a:srgbClr val="000000"/></a:hlink>
+<a:folHlink><a:srgbClr val="000000"/></a:folHlink></a:clrScheme>
+<a:fontScheme name="dutydocs"><a:majorFont><a:latin typeface="Times New Roman"/><a:ea typeface="黑体"/><a:cs typeface=""/></a:majorFont>
+<a:minorFont><a:latin typeface="Times New Roman"/><a:ea typeface="仿宋_GB2312"/><a:cs typeface=""/></a:minorFont></a:fontScheme>
+<a:fmtScheme name="dutydocs"><a:fillStyleLst><a:solidFill><a:schemeClr val="phClr"/></a:solidFill><a:solidFill><a:schemeClr val="phClr"/></a:solidFill><a:solidFill><a:schemeClr val="phClr"/></a:solidFill></a:fillStyleLst>
+<a:lnStyleLst><a:ln w="6350"><a:solidFill><a:schemeClr val="phClr"/></a:solidFill></a:ln><a:ln w="12700"><a:solidFill><a:schemeClr val="phClr"/></a:solidFill></a:ln><a:ln w="19050"><a:solidFill><a:schemeClr val="phClr"/></a:solidFill></a:ln></a:lnStyleLst>
+<a:effectStyleLst><a:effectStyle><a:effectLst/></a:effectStyle><a:effectStyle><a:effectLst/></a:effectStyle><a:effectStyle><a:effectLst/></a:effectStyle></a:effectStyleLst>
+<a:bgFillStyleLst><a:solidFill><a:schemeClr val="phClr"/></a:solidFill><a:solidFill><a:schemeClr val="phClr"/></a:solidFill><a:solidFill><a:schemeClr val="phClr"/></a:solidFill></a:bgFillStyleLst></a:fmtScheme>
+</a:themeElements><a:objectDefaults/><a:extraClrSchemeLst/></a:theme>"""
+
+DOCUMENT = f"""<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+<w:document xmlns:w="{W_NS}" xmlns:r="{R_NS}"><w:body><w:sectPr/></w:body></w:document>"""
+
+
+def base_package(title: str) -> bytes:
+    entries = [ZipEntry.deflate(name, text.encode("utf-8")) for name, text in (
+        ("[Content_Types].xml", CONTENT_TYPES), ("_rels/.rels", ROOT_RELS), ("docProps/core.xml", CORE.format(title=title)),
+        ("docProps/app.xml", APP), ("word/document.xml", DOCUMENT), ("word/_rels/document.xml.rels", DOC_RELS),
+        ("word/styles.xml", styles_xml()), ("word/settings.xml", SETTINGS), ("word/fontTable.xml", FONT_TABLE),
+        ("word/theme/theme1.xml", THEME))]
+    return write_zip(entries)
+
+
+# ---------------------------------------------------------------- schema order (Word refuses others)
+
+ORDER = {
+    "pPr": ["pStyle", "keepNext", "keepLines", "pageBreakBefore", "framePr", "widowControl", "numPr",
+            "suppressLineNumbers", "pBdr", "shd", "tabs", "suppressAutoHyphens", "kinsoku", "wordWrap",
+            "overflowPunct", "topLinePunct", "autoSpaceDE", "autoSpaceDN", "bidi", "adjustRightInd", "snapToGrid",
+            "spacing", "ind", "contextualSpacing", "mirrorIndents", "suppressOverlap", "jc", "textDirection",
+            "textAlignment", "textboxTightWrap", "outlineLvl", "divId", "cnfStyle", "rPr", "sectPr", "pPrChange"],
+    "rPr": ["rStyle", "rFonts", "b", "bCs", "i", "iCs", "caps", "smallCaps", "strike", "dstrike", "outline", "shadow",
+            "emboss", "imprint", "noProof", "snapToGrid", "vanish", "webHidden", "color", "spacing", "w", "kern",
+            "position", "sz", "szCs", "highlight", "u", "effect", "bdr", "shd", "fitText", "vertAlign", "rtl", "cs",
+            "em", "lang", "eastAsianLayout", "specVanish", "oMath"],
+    "tblPr": ["tblStyle", "tblpPr", "tblOverlap", "bidiVisual", "tblStyleRowBandSize", "tblStyleColBandSize", "tblW",
+              "jc", "tblCellSpacing", "tblInd", "tblBorders", "shd", "tblLayout", "tblCellMar", "tblLook",
+              "tblCaption", "tblDescription"],
+    "trPr": ["cnfStyle", "divId", "gridBefore", "gridAfter", "wBefore", "wAfter", "cantSplit", "trHeight",
+             "tblHeader", "tblCellSpacing", "jc", "hidden"],
+    "tcPr": ["cnfStyle", "tcW", "gridSpan", "hMerge", "vMerge", "tcBorders", "shd", "noWrap", "tcMar",
+             "textDirection", "tcFitText", "vAlign", "hideMark"],
+    "sectPr": ["headerReference", "footerReference", "footnotePr", "endnotePr", "type", "pgSz", "pgMar", "paperSrc",
+               "pgBorders", "lnNumType", "pgNumType", "cols", "formProt", "vAlign", "noEndnote", "titlePg",
+               "textDirection", "bidi", "rtlGutter", "docGrid", "printerSettings", "sectPrChange"],
+    "tblBorders": ["top", "left", "start", "bottom", "right", "end", "insideH", "insideV"],
+}
+
+
+def schema_order(root: etree._Element) -> None:
+    """Put the children of every property element in the order ECMA-376 prescribes."""
+    for parent, order in ORDER.items():
+        rank = {name: i for i, name in enumerate(order)}
+        for el in root.iter(qn(f"w:{parent}")):
+            children = list(el)
+            children.sort(key=lambda c: rank.get(etree.QName(c).localname, len(order)))
+            for child in children:
+                el.append(child)
+
+
+# ---------------------------------------------------------------- building blocks
 
 
 def _sub(parent, tag: str, **attrs):
@@ -44,141 +310,118 @@ def _sub(parent, tag: str, **attrs):
     return el
 
 
-def set_font(rpr, east: str, size: float | None = None, bold: bool | None = None, latin: str = LATIN) -> None:
-    """Fonts for both scripts: w:eastAsia is what Chinese text uses; python-docx alone never sets it."""
-    fonts = rpr.find(qn("w:rFonts"))
-    if fonts is None:
-        fonts = OxmlElement("w:rFonts")
-        rpr.insert(0, fonts)
-    for attr in list(fonts.attrib):
-        del fonts.attrib[attr]
-    for k, v in (("w:ascii", latin), ("w:hAnsi", latin), ("w:eastAsia", east), ("w:cs", latin)):
-        fonts.set(qn(k), v)
-    for tag in ("w:color",):
-        el = rpr.find(qn(tag))
-        if el is not None:
-            rpr.remove(el)
-    if bold is not None:
-        for tag in ("w:b", "w:bCs"):
-            el = rpr.find(qn(tag))
-            if el is not None:
-                rpr.remove(el)
-            if bold:
-                rpr.append(OxmlElement(tag))
-    if size is not None:
-        _sub(rpr, "w:sz", **{"w:val": int(size * 2)})
-        _sub(rpr, "w:szCs", **{"w:val": int(size * 2)})
+def para(container, text: str = "", style: str = "Normal", align=None, keep_next: bool | None = None):
+    p = container.add_paragraph(text, style=style)
+    if align is not None:
+        p.alignment = align
+    if keep_next is not None:
+        p.paragraph_format.keep_with_next = keep_next
+    return p
 
 
-def set_spacing(ppr, line: int | None = LINE, before: int = 0, after: int = 0, rule: str = "exact") -> None:
-    sp = _sub(ppr, "w:spacing", **{"w:before": before, "w:after": after})
-    if line:
-        sp.set(qn("w:line"), str(line))
-        sp.set(qn("w:lineRule"), rule)
+def tag(container, text: str):
+    """A paragraph holding only a docxtpl block tag ({%p ... %}); docxtpl removes it when rendering."""
+    return container.add_paragraph(text, style="标签")
 
 
-def paragraph_style(doc, name: str, east: str, size: float, *, base: str | None = "Normal", bold=False,
-                    align: str | None = None, first_line_chars: int | None = None, line: int | None = LINE,
-                    rule: str = "exact", before: int = 0, after: int = 0, page_break: bool = False,
-                    keep_next: bool = False, outline: int | None = None):
-    styles = doc.styles
-    try:
-        style = styles[name]
-    except KeyError:
-        style = styles.add_style(name, WD_STYLE_TYPE.PARAGRAPH)
-    if base and name != base:
-        style.base_style = styles[base]
-    style.hidden = False
-    style.quick_style = True
-    el = style.element
-    rpr = el.get_or_add_rPr()
-    for child in list(rpr):
-        rpr.remove(child)
-    set_font(rpr, east, size, bold)
-    ppr = el.get_or_add_pPr()
-    for child in list(ppr):
-        ppr.remove(child)
-    if keep_next:
-        ppr.append(OxmlElement("w:keepNext"))
-    if page_break:
-        ppr.append(OxmlElement("w:pageBreakBefore"))
-    set_spacing(ppr, line, before, after, rule)
-    ind = OxmlElement("w:ind")
-    if first_line_chars:
-        ind.set(qn("w:firstLineChars"), str(first_line_chars))
-        ind.set(qn("w:firstLine"), str(int(size * 20 * first_line_chars / 100)))
-    else:
-        ind.set(qn("w:firstLine"), "0")
-        ind.set(qn("w:left"), "0")
-    ppr.append(ind)
-    if align:
-        _sub(ppr, "w:jc", **{"w:val": align})
-    if outline is not None:
-        _sub(ppr, "w:outlineLvl", **{"w:val": outline})
-    return style
+def _cell_props(cell, width_mm: float, valign: str = "center") -> None:
+    tcpr = cell._tc.get_or_add_tcPr()
+    _sub(tcpr, "w:tcW", **{"w:w": twips(width_mm), "w:type": "dxa"})
+    _sub(tcpr, "w:vAlign", **{"w:val": valign})
 
 
-def setup_styles(doc) -> None:
-    """Named styles a clerk can restyle in Word: 正文, 标题 1–3, 公文标题 and the table styles."""
-    # No theme fonts or colours anywhere: every style falls back to the GB/T fonts below.
-    styles_el = doc.styles.element
-    for fonts in styles_el.iter(qn("w:rFonts")):
-        for attr in [a for a in fonts.attrib if a.endswith("Theme") or a.endswith("theme")]:
-            del fonts.attrib[attr]
-        if fonts.get(qn("w:eastAsia")) is None:
-            fonts.set(qn("w:eastAsia"), FANGSONG)
-        for k in ("w:ascii", "w:hAnsi"):
-            if fonts.get(qn(k)) is None:
-                fonts.set(qn(k), LATIN)
-    for color in list(styles_el.iter(qn("w:color"))):
-        color.getparent().remove(color)
-    # Document defaults: 仿宋_GB2312 3号, Chinese language, no spacing after paragraphs.
-    defaults = styles_el.find(qn("w:docDefaults"))
-    rpr = defaults.find(qn("w:rPrDefault")).find(qn("w:rPr"))
-    set_font(rpr, FANGSONG, 16)
-    _sub(rpr, "w:lang", **{"w:val": "en-US", "w:eastAsia": "zh-CN", "w:bidi": "ar-SA"})
-    ppr_default = defaults.find(qn("w:pPrDefault"))
-    if ppr_default is None:
-        ppr_default = OxmlElement("w:pPrDefault")
-        defaults.append(ppr_default)
-    ppr = _sub(ppr_default, "w:pPr")
-    set_spacing(ppr, LINE, 0, 0)
-    paragraph_style(doc, "Normal", FANGSONG, 16, base=None, align="both", first_line_chars=200)
-    paragraph_style(doc, "Title", XBS, 22, align="center", line=None, rule="auto", before=0, after=LINE)
-    doc.styles["Title"].element.get_or_add_pPr()
-    set_spacing(doc.styles["Title"].element.get_or_add_pPr(), 700, 0, LINE)
-    paragraph_style(doc, "Subtitle", KAITI, 16, align="center", after=LINE)
-    paragraph_style(doc, "Heading 1", HEITI, 16, first_line_chars=200, keep_next=True, outline=0)
-    paragraph_style(doc, "Heading 2", KAITI, 16, first_line_chars=200, keep_next=True, outline=1)
-    paragraph_style(doc, "Heading 3", FANGSONG, 16, first_line_chars=200, keep_next=True, outline=2)
-    paragraph_style(doc, "正文无缩进", FANGSONG, 16, align="both")
-    paragraph_style(doc, "分部标题", XBS, 18, align="center", line=None, rule="auto", after=240,
-                    page_break=True, keep_next=True, outline=0)
-    set_spacing(doc.styles["分部标题"].element.get_or_add_pPr(), 560, 0, 240)
-    paragraph_style(doc, "封面标题", XBS, 26, align="center", line=None)
-    set_spacing(doc.styles["封面标题"].element.get_or_add_pPr(), 900, 0, 0)
-    paragraph_style(doc, "封面文字", KAITI, 16, align="center")
-    paragraph_style(doc, "表格文字", FANGSONG, 10.5, align="both", line=300, rule="atLeast")
-    paragraph_style(doc, "表格居中", FANGSONG, 10.5, base="表格文字", align="center", line=300, rule="atLeast")
-    paragraph_style(doc, "表头", HEITI, 10.5, base="表格文字", align="center", line=300, rule="atLeast")
-    paragraph_style(doc, "签字", FANGSONG, 16, align="left", line=LINE)
-    footer = paragraph_style(doc, "Footer", SONGTI, 14, line=None, rule="auto")
-    footer.element.get_or_add_pPr()
-    for name in ("Normal", "表格文字"):
-        doc.styles[name].element.get_or_add_pPr()
-    # Table text must not snap to the 28.95 pt body grid.
-    for name in ("表格文字", "表格居中", "表头"):
-        ppr = doc.styles[name].element.get_or_add_pPr()
-        snap = OxmlElement("w:snapToGrid")
-        snap.set(qn("w:val"), "0")
-        ppr.insert(0, snap)
+def _borders(tbl, kind: str) -> None:
+    borders = _sub(tbl._tbl.tblPr, "w:tblBorders")
+    for side in ("top", "left", "bottom", "right", "insideH", "insideV"):
+        on = {"all": True, "none": False, "lines": side in ("bottom", "insideH")}[kind]
+        _sub(borders, f"w:{side}", **{"w:val": "single" if on else "nil", "w:sz": 4, "w:space": 0,
+                                      "w:color": "000000"})
+
+
+def row_height(row, mm: float, rule: str = "atLeast") -> None:
+    _sub(row._tr.get_or_add_trPr(), "w:trHeight", **{"w:val": twips(mm), "w:hRule": rule})
+
+
+def table(doc, widths_mm: list[float], header: list[str] | None, rows: list[list[str]], *,
+          loop: tuple[str, str] | None = None, height_mm: float | None = None, styles: list[str] | None = None,
+          borders: str = "all", repeat_header: bool = True, can_split: bool = False):
+    """A fixed-layout table; `loop` wraps the data rows in {%tr for %} ... {%tr endfor %} rows.
+
+    Rows do not break across pages (a form row stays whole for handwriting) unless `can_split`."""
+    n = len(widths_mm)
+    tag_row = [""] * (n - 1)
+    body = ([[loop[0]] + tag_row] if loop else []) + rows + ([[loop[1]] + tag_row] if loop else [])
+    t = doc.add_table(rows=(1 if header else 0) + len(body), cols=n)
+    t.alignment = WD_TABLE_ALIGNMENT.CENTER
+    t.autofit = False
+    tblpr = t._tbl.tblPr
+    _sub(tblpr, "w:tblW", **{"w:w": twips(sum(widths_mm)), "w:type": "dxa"})
+    _sub(tblpr, "w:tblLayout", **{"w:type": "fixed"})
+    _borders(t, borders)
+    for col, w in zip(t._tbl.tblGrid.findall(qn("w:gridCol")), widths_mm, strict=True):
+        col.set(qn("w:w"), str(twips(w)))
+    styles = styles or ["表格居中"] + ["表格文字"] * (n - 1)
+    first = 0
+    if header:
+        hdr = t.rows[0]
+        trpr = hdr._tr.get_or_add_trPr()
+        trpr.append(OxmlElement("w:cantSplit"))
+        if repeat_header:
+            trpr.append(OxmlElement("w:tblHeader"))
+        for cell, text, w in zip(hdr.cells, header, widths_mm, strict=True):
+            _cell_props(cell, w)
+            cell.paragraphs[0].text = text
+            cell.paragraphs[0].style = doc.styles["表头"]
+        first = 1
+    for i, values in enumerate(body):
+        row = t.rows[first + i]
+        is_tag = loop is not None and i in (0, len(body) - 1)
+        if not is_tag:
+            if not can_split:
+                row._tr.get_or_add_trPr().append(OxmlElement("w:cantSplit"))
+            if height_mm:
+                row_height(row, height_mm)
+        for j, (cell, text, w) in enumerate(zip(row.cells, values, widths_mm, strict=True)):
+            _cell_props(cell, w)
+            lines = text.split("\n") if text else [""]
+            cell.paragraphs[0].text = lines[0]
+            cell.paragraphs[0].style = doc.styles[styles[j]]
+            for extra in lines[1:]:
+                cell.add_paragraph(extra, style="标签" if extra.startswith("{%p") else styles[j])
+    if loop and n > 1:
+        for r in (first, len(t.rows) - 1):  # a tag row is one merged cell: the grid stays consistent
+            merge_row(t, r, 0, n - 1)
+            t.cell(r, 0).paragraphs[0].style = doc.styles["标签"]
+    return t
+
+
+def merge_row(t, row_index: int, first: int, last: int) -> None:
+    """Merge cells of a row into one, keeping only the first cell's text (python-docx would keep
+    every merged cell's empty paragraph, making the row several lines tall)."""
+    cell = t.cell(row_index, first).merge(t.cell(row_index, last))
+    for p in cell.paragraphs[1:]:
+        if not p.text:
+            p._p.getparent().remove(p._p)
+
+
+def keep_together(t) -> None:
+    """A small form (signature block, talk record, review box) stays on one page."""
+    for row in t.rows[:-1]:
+        for cell in row.cells:
+            for p in cell.paragraphs:
+                p.paragraph_format.keep_with_next = True
+
+
+def ruled_lines(doc, var: str, width: float) -> None:
+    table(doc, [width], None, [["{{ line }}"]], loop=(f"{{%tr for line in {var} %}}", "{%tr endfor %}"),
+          height_mm=10, styles=["表格文字"], borders="lines")
 
 
 def page_field(paragraph) -> None:
     """— PAGE — : the number is a field, so Word and LibreOffice count it themselves."""
-    def run(text=None, fld=None, instr=None):
-        r = paragraph.add_run(text or "")
-        set_font(r._r.get_or_add_rPr(), SONGTI, 14)
+
+    def run(text: str = "", fld: str | None = None, instr: str | None = None) -> None:
+        r = paragraph.add_run(text)
         if fld:
             el = OxmlElement("w:fldChar")
             el.set(qn("w:fldCharType"), fld)
@@ -188,7 +431,7 @@ def page_field(paragraph) -> None:
             el.set(qn("xml:space"), "preserve")
             el.text = instr
             r._r.append(el)
-        return r
+
     run("— ")
     run(fld="begin")
     run(instr=" PAGE ")
@@ -198,15 +441,23 @@ def page_field(paragraph) -> None:
     run(" —")
 
 
-def setup_section(doc, cover: bool = False) -> None:
-    """A4 portrait, GB/T 9704 margins; page numbers outside-aligned, odd right and even left."""
+def setup_section(doc, *, cover: bool = False, landscape: bool = False) -> float:
+    """A4 with GB/T 9704 margins (rotated for a landscape table); returns the type area's width in mm."""
     section = doc.sections[0]
-    section.start_type = WD_SECTION.NEW_PAGE
-    section.page_width, section.page_height = Mm(210), Mm(297)
-    section.top_margin, section.bottom_margin = Mm(37), Mm(35)
-    section.left_margin, section.right_margin = Mm(28), Mm(26)
-    section.header_distance, section.footer_distance = Mm(15), Mm(21)
-    doc.settings.odd_and_even_pages_header_footer = True
+    if landscape:
+        section.page_width, section.page_height = Mm(297), Mm(210)
+        section.top_margin, section.bottom_margin = Mm(26), Mm(28)
+        section.left_margin, section.right_margin = Mm(37), Mm(35)
+        width, footer_mm = 225.0, 14.0
+    else:
+        section.page_width, section.page_height = Mm(210), Mm(297)
+        section.top_margin, section.bottom_margin = Mm(37), Mm(35)
+        section.left_margin, section.right_margin = Mm(28), Mm(26)
+        width, footer_mm = 156.0, 23.0  # the page number's top 7 mm below the type area (line of 14 pt)
+    sect = section._sectPr
+    if landscape:
+        _sub(sect, "w:pgSz", **{"w:orient": "landscape"})
+    section.header_distance, section.footer_distance = Mm(15), Mm(footer_mm)
     section.different_first_page_header_footer = cover
     for footer, align, side in ((section.footer, WD_ALIGN_PARAGRAPH.RIGHT, "right"),
                                 (section.even_page_footer, WD_ALIGN_PARAGRAPH.LEFT, "left")):
@@ -219,157 +470,67 @@ def setup_section(doc, cover: bool = False) -> None:
         ind.set(qn(f"w:{side}"), "280")
         page_field(p)
     if cover:
-        # The cover has no page number, but its footer keeps the numbered footer's height, so
-        # the type area is the same on every page (LibreOffice sizes pages by their footers).
+        # The cover has no page number; its empty footer keeps the same height as the others.
         section.first_page_footer.is_linked_to_previous = False
         section.first_page_footer.paragraphs[0].style = doc.styles["Footer"]
-    # Restart numbering at 1 in every document, so bundles keep each document's own numbers.
-    pg = OxmlElement("w:pgNumType")
-    pg.set(qn("w:start"), "1")
-    section._sectPr.append(pg)
+    _sub(sect, "w:pgNumType", **{"w:start": "1"})  # every document numbers from 1, in bundles too
+    _sub(sect, "w:docGrid", **{"w:type": "lines", "w:linePitch": LINE})
+    return width
 
 
-def para(doc_or_cell, text: str = "", style: str = "Normal", align=None):
-    p = doc_or_cell.add_paragraph(text, style=style)
-    if align is not None:
-        p.alignment = align
-    return p
+def new_doc(title: str, **section):
+    doc = Document(io.BytesIO(base_package(title)))
+    width = setup_section(doc, **section)
+    return doc, width
 
 
-def tag(doc_or_cell, text: str):
-    """A paragraph holding only a docxtpl block tag ({%p ... %}); docxtpl removes it when rendering."""
-    return doc_or_cell.add_paragraph(text, style="正文无缩进")
-
-
-def _cell_props(cell, width_twips: int, valign: str = "center") -> None:
-    tcpr = cell._tc.get_or_add_tcPr()
-    _sub(tcpr, "w:tcW", **{"w:w": width_twips, "w:type": "dxa"})
-    _sub(tcpr, "w:vAlign", **{"w:val": valign})
-
-
-def _borders(tbl, inner: bool = True, outer: bool = True, only_bottom: bool = False) -> None:
-    tblpr = tbl._tbl.tblPr
-    borders = _sub(tblpr, "w:tblBorders")
-    for side in ("top", "left", "bottom", "right", "insideH", "insideV"):
-        on = (side in ("top", "left", "bottom", "right") and outer) or (side.startswith("inside") and inner)
-        if only_bottom:
-            on = side in ("bottom", "insideH")
-        _sub(borders, f"w:{side}", **{"w:val": "single" if on else "nil", "w:sz": 4, "w:space": 0,
-                                      "w:color": "000000"})
-
-
-def table(doc, widths_mm: list[float], header: list[str] | None, rows: list[list[str]], *,
-          loop: tuple[str, str] | None = None, row_height_mm: float | None = None,
-          styles: list[str] | None = None, borders: str = "all", header_repeat: bool = True):
-    """A fixed-layout table; `loop` wraps the data rows in {%tr for %} ... {%tr endfor %} rows."""
-    n = len(widths_mm)
-    body_rows = ([[loop[0]] + [""] * (n - 1)] if loop else []) + rows + ([[loop[1]] + [""] * (n - 1)] if loop else [])
-    t = doc.add_table(rows=(1 if header else 0) + len(body_rows), cols=n)
-    t.alignment = WD_TABLE_ALIGNMENT.CENTER
-    t.autofit = False
-    tblpr = t._tbl.tblPr
-    _sub(tblpr, "w:tblW", **{"w:w": int(sum(widths_mm) / 25.4 * 1440), "w:type": "dxa"})
-    _sub(tblpr, "w:tblLayout", **{"w:type": "fixed"})
-    _borders(t, **({"inner": False, "outer": False} if borders == "none" else
-                   {"only_bottom": True} if borders == "lines" else {}))
-    grid = t._tbl.tblGrid
-    for col, w in zip(grid.findall(qn("w:gridCol")), widths_mm, strict=True):
-        col.set(qn("w:w"), str(int(w / 25.4 * 1440)))
-    styles = styles or ["表格居中"] + ["表格文字"] * (n - 1)
-    r0 = 0
-    if header:
-        hdr = t.rows[0]
-        trpr = hdr._tr.get_or_add_trPr()
-        if header_repeat:
-            trpr.append(OxmlElement("w:tblHeader"))
-        cant = OxmlElement("w:cantSplit")
-        trpr.append(cant)
-        for cell, text, w in zip(hdr.cells, header, widths_mm, strict=True):
-            _cell_props(cell, int(w / 25.4 * 1440))
-            cell.paragraphs[0].text = text
-            cell.paragraphs[0].style = doc.styles["表头"]
-        r0 = 1
-    for i, values in enumerate(body_rows):
-        row = t.rows[r0 + i]
-        is_tag = loop is not None and (i == 0 or i == len(body_rows) - 1)
-        # A row never breaks across pages: forms stay whole for handwriting, and page breaks fall
-        # at the same rows in Word and LibreOffice, alone or inside a bundle.
-        if not is_tag:
-            row._tr.get_or_add_trPr().append(OxmlElement("w:cantSplit"))
-        if row_height_mm and not is_tag:
-            trpr = row._tr.get_or_add_trPr()
-            _sub(trpr, "w:trHeight", **{"w:val": int(row_height_mm / 25.4 * 1440), "w:hRule": "atLeast"})
-        for j, (cell, text, w) in enumerate(zip(row.cells, values, widths_mm, strict=True)):
-            _cell_props(cell, int(w / 25.4 * 1440), "center" if j != 0 or not is_tag else "top")
-            lines = text.split("\n") if text else [""]
-            cell.paragraphs[0].text = lines[0]
-            cell.paragraphs[0].style = doc.styles[styles[j]]
-            for extra in lines[1:]:
-                cell.add_paragraph(extra, style=styles[j])
-    return t
-
-
-def keep_together(t) -> None:
-    """A small form (signature block, talk record, review box) stays on one page."""
-    for row in t.rows[:-1]:
-        for cell in row.cells:
-            for p in cell.paragraphs:
-                p.paragraph_format.keep_with_next = True
-
-
-def merge_row(t, row_index: int, first: int, last: int) -> None:
-    t.cell(row_index, first).merge(t.cell(row_index, last))
-
-
-def finish(doc, path: Path, title: str) -> None:
-    import datetime as dt
-
-    props = doc.core_properties
-    props.title = title
-    props.author = "dutydocs"
-    props.last_modified_by = "dutydocs"
-    props.comments = "由 dutydocs 使用：可在 Word 中修改样式和固定文字，花括号标签请原样保留。"
-    props.revision = 1
-    props.created = props.modified = dt.datetime(2026, 1, 1, tzinfo=dt.timezone.utc)
-    props.last_printed = dt.datetime(2026, 1, 1, tzinfo=dt.timezone.utc)
+def finish(doc, path: Path) -> None:
+    """Save with every part in schema order and fixed zip dates: the same bytes on every run."""
     buf = io.BytesIO()
     doc.save(buf)
-    path.write_bytes(normalize_zip(buf.getvalue()))
-    print(f"wrote {path.relative_to(ROOT)}")
+    entries = []
+    from dutydocs.render import inflate, read_entries
 
-
-def new_doc(cover: bool = False):
-    doc = Document()
-    setup_styles(doc)
-    setup_section(doc, cover)
-    # Document() starts with one empty paragraph: drop it so the template starts with content.
-    body = doc.element.body
-    for p in body.findall(qn("w:p")):
-        body.remove(p)
-    return doc
+    for entry in read_entries(buf.getvalue()):
+        if entry.name.startswith("word/") and entry.name.endswith(".xml"):
+            root = etree.fromstring(inflate(entry))
+            schema_order(root)
+            entry = ZipEntry.deflate(entry.name, etree.tostring(root, xml_declaration=True, encoding="UTF-8",
+                                                                standalone=True))
+        entries.append(entry)
+    path.write_bytes(write_zip(entries))
+    print(f"wrote {path}")
 
 
 # ---------------------------------------------------------------- 责任清单
 
-DUTY_COLS = [10, 22, 62, 24, 19, 19]  # 156 mm: the type area's width
-DUTY_HEAD = ["序号", "责任类别", "责任内容", "责任主体", "完成时限", "履责佐证"]
+
+def duty_tables(doc, var: str, width: float) -> None:
+    """The duties of one table, with a 责任主体 column only when the table has something to put in it."""
+    head = ["编号", "责任类别", "责任内容", "责任主体", "完成时限", "履责佐证"]
+    text = "{{ d.text }}\n{%p if d.measure %}\n{{ d.measure }}\n{%p endif %}"
+    cells = ["{{ d.code }}", "{{ d.category }}", text, "{{ d.owner }}", "{{ d.due }}", "{{ d.evidence }}"]
+    styles = ["表格居中", "表格居中", "表格文字", "表格小字", "表格居中", "表格居中"]
+    loop = (f"{{%tr for d in {var}.duties %}}", "{%tr endfor %}")
+    if width > 200:  # landscape
+        with_owner, without = [16, 26, 103, 32, 22, 26], [16, 28, 131, 24, 26]
+    else:
+        with_owner, without = [13, 19, 54, 26, 20, 24], [13, 20, 79, 20, 24]
+    # A list is read, not filled in: long rows may continue on the next page.
+    tag(doc, f"{{%p if {var}.owners %}}")
+    table(doc, with_owner, head, [cells], loop=loop, styles=styles, can_split=True)
+    tag(doc, "{%p else %}")
+    keep = [0, 1, 2, 4, 5]
+    table(doc, without, [head[i] for i in keep], [[cells[i] for i in keep]], loop=loop,
+          styles=[styles[i] for i in keep], can_split=True)
+    tag(doc, "{%p endif %}")
 
 
-def duty_table(doc, var: str) -> None:
-    table(doc, DUTY_COLS, DUTY_HEAD,
-          [["{{ d.no }}", "{{ d.category }}", "{{ d.text }}\n{%p if d.measure %}\n措施：{{ d.measure }}\n{%p endif %}",
-            "{{ d.owner }}", "{{ d.due }}", "{{ d.evidence }}"]],
-          loop=(f"{{%tr for d in {var} %}}", "{%tr endfor %}"),
-          styles=["表格居中", "表格居中", "表格文字", "表格居中", "表格居中", "表格居中"])
-
-
-def make_list(path: Path) -> None:
-    doc = new_doc()
+def make_list(path: Path, landscape: bool = False) -> None:
+    doc, width = new_doc("党风廉政建设责任清单", landscape=landscape)
     para(doc, "{{ title }}", "Title")
-    para(doc, "（{{ party_group }}　{{ issue_date }}印发）", "Subtitle")
-    para(doc, "为认真落实全面从严治党主体责任和监督责任，推动“两个责任”落地落实，根据《党委（党组）落实全面从严治党"
-              "主体责任规定》等有关规定，结合机关实际，按照“纵向到底、横向到边”的要求，制定本清单。本清单共列明"
-              "{{ tiers|length }}个层级{{ duty_count }}项职责，各层级、各处室（单位）要照单履职、全程留痕。")
+    para(doc, "{{ date_line }}", "Subtitle")
+    para(doc, "{{ preamble }}")
     para(doc, "{{ sections[0] }}", "Heading 1")
     tag(doc, "{%p for tier in tiers %}")
     para(doc, "{{ tier.heading }}", "Heading 2")
@@ -377,226 +538,223 @@ def make_list(path: Path) -> None:
     tag(doc, "{%p if g.label %}")
     para(doc, "{{ g.label }}", "Heading 3")
     tag(doc, "{%p endif %}")
-    duty_table(doc, "g.duties")
+    duty_tables(doc, "g", width)
     tag(doc, "{%p endfor %}")
     tag(doc, "{%p endfor %}")
     tag(doc, "{%p if horizontal %}")
     para(doc, "{{ sections[1] }}", "Heading 1")
-    para(doc, "{{ horizontal.title }}。")
+    para(doc, "{{ horizontal.title }}", "Subtitle", keep_next=True)
     tag(doc, "{%p if horizontal.common %}")
     para(doc, "{{ horizontal.common_heading }}", "Heading 2")
-    duty_table(doc, "horizontal.common")
+    duty_tables(doc, "horizontal.common", width)
     tag(doc, "{%p endif %}")
     tag(doc, "{%p for u in horizontal.units %}")
     para(doc, "{{ u.heading }}", "Heading 2")
-    duty_table(doc, "u.duties")
+    duty_tables(doc, "u.table", width)
     tag(doc, "{%p endfor %}")
     tag(doc, "{%p endif %}")
     tag(doc, "{%p if task_tiers or personal_tasks %}")
     para(doc, "{{ sections[-1] }}", "Heading 1")
+    text = "{{ k.text }}\n{%p if k.measure %}\n{{ k.measure }}\n{%p endif %}"
     tag(doc, "{%p for t in task_tiers %}")
     para(doc, "{{ t.heading }}", "Heading 2")
-    table(doc, [10, 90, 32, 24], ["序号", "任务内容", "具体措施", "完成时限"],
-          [["{{ k.no }}", "{{ k.text }}", "{{ k.measure }}", "{{ k.due }}"]],
-          loop=("{%tr for k in t.tasks %}", "{%tr endfor %}"),
-          styles=["表格居中", "表格文字", "表格文字", "表格居中"])
+    table(doc, [14, 181, 30] if landscape else [12, 120, 24], ["序号", "任务内容", "完成时限"],
+          [["{{ k.no }}", text, "{{ k.due }}"]], loop=("{%tr for k in t.tasks %}", "{%tr endfor %}"),
+          styles=["表格居中", "表格文字", "表格居中"], can_split=True)
     tag(doc, "{%p endfor %}")
     tag(doc, "{%p if personal_tasks %}")
     para(doc, "{{ personal_heading }}", "Heading 2")
-    table(doc, [10, 40, 82, 24], ["序号", "责任人", "任务内容", "完成时限"],
-          [["{{ k.no }}", "{{ k.owner }}", "{{ k.text }}", "{{ k.due }}"]],
+    table(doc, [14, 50, 131, 30] if landscape else [12, 36, 84, 24], ["序号", "责任人", "任务内容", "完成时限"],
+          [["{{ k.no }}", "{{ k.owner }}", text, "{{ k.due }}"]],
           loop=("{%tr for k in personal_tasks %}", "{%tr endfor %}"),
-          styles=["表格居中", "表格居中", "表格文字", "表格居中"])
+          styles=["表格居中", "表格居中", "表格文字", "表格居中"], can_split=True)
     tag(doc, "{%p endif %}")
     tag(doc, "{%p endif %}")
-    finish(doc, path, "党风廉政建设责任清单")
+    finish(doc, path)
 
 
 # ---------------------------------------------------------------- 廉政责任书
 
 
+def numbered_block(doc, var: str, keep_last: bool = False) -> None:
+    tag(doc, f"{{%p for x in {var} %}}")
+    para(doc, "{{ x }}", keep_next=keep_last or None)
+    tag(doc, "{%p endfor %}")
+
+
 def make_letter(path: Path) -> None:
-    doc = new_doc()
+    doc, width = new_doc("廉政责任书")
     para(doc, "{{ title }}", "Title")
     p = para(doc, "编号：{{ number }}", "正文无缩进", WD_ALIGN_PARAGRAPH.RIGHT)
-    set_font(p.runs[0]._r.get_or_add_rPr(), FANGSONG, 12)
-    para(doc, "责任领导：{{ superior.name }}（{{ superior.title }}）", "正文无缩进")
-    para(doc, "责任人：{{ subordinate.name }}（{{ subordinate.title }}）", "正文无缩进")
-    para(doc, "签订层面：{{ level_name }}", "正文无缩进")
-    para(doc, "为深入贯彻全面从严治党要求，压紧压实党风廉政建设责任，根据《中国共产党问责条例》《党委（党组）落实"
-              "全面从严治党主体责任规定》和{{ party_group }}关于{{ year }}年度党风廉政建设工作的部署，"
-              "结合责任人岗位职责，签订本责任书。")
-    para(doc, "一、责任目标", "Heading 1")
-    para(doc, "坚持党要管党、全面从严治党，认真履行“一岗双责”，把党风廉政建设与业务工作同部署、同落实、同检查、"
-              "同考核。{{ year }}年度责任范围内不发生违反中央八项规定精神问题，不发生违纪违法案件，"
-              "不发生因履责不力造成的重大信访问题和负面舆情。")
-    para(doc, "二、责任内容", "Heading 1")
-    tag(doc, "{%p for d in duties %}")
-    para(doc, "{{ d.no }}．{{ d.text }}")
-    tag(doc, "{%p endfor %}")
-    para(doc, "三、年度重点任务", "Heading 1")
-    tag(doc, "{%p for t in tasks %}")
-    para(doc, "{{ t.no }}．{{ t.text }}{% if t.due %}（完成时限：{{ t.due }}）{% endif %}")
-    tag(doc, "{%p endfor %}")
-    tag(doc, "{%p if not tasks %}")
-    para(doc, "按照{{ party_group }}{{ year }}年度党风廉政建设工作目标任务抓好落实。")
+    p.runs[0].font.size = Pt(12)
+    para(doc, "{{ superior.label }}：{{ superior.name }}（{{ superior.title }}）", "正文无缩进")
+    para(doc, "{{ subordinate.label }}：{{ subordinate.name }}（{{ subordinate.title }}）", "正文无缩进")
+    para(doc, "{{ preamble }}")
+    para(doc, "{{ headings[0] }}", "Heading 1")
+    para(doc, "{{ goal }}")
+    para(doc, "{{ headings[1] }}", "Heading 1")
+    numbered_block(doc, "duties")
+    para(doc, "{{ headings[2] }}", "Heading 1")
+    numbered_block(doc, "tasks")
+    tag(doc, "{%p if no_tasks %}")
+    para(doc, "{{ no_tasks }}")
     tag(doc, "{%p endif %}")
-    para(doc, "四、考核", "Heading 1")
-    tag(doc, "{%p for a in assessment %}")
-    para(doc, "{{ a }}")
-    tag(doc, "{%p endfor %}")
-    para(doc, "五、责任追究", "Heading 1")
-    tag(doc, "{%p for a in accountability %}")
-    para(doc, "{{ a }}")
-    tag(doc, "{%p endfor %}")
-    para(doc, "六、附则", "Heading 1")
-    para(doc, "1．本责任书有效期自{{ valid_from }}至{{ valid_to }}。责任人职务发生变动的，由接任人员履行本责任书"
-              "规定的职责，必要时重新签订。")
-    para(doc, "2．本责任书一式{{ copies }}份，{{ keepers }}。")
-    para(doc, "", "正文无缩进")
-    t = table(doc, [78, 78], None,
-              [["责任领导（签字）：", "责任人（签字）："], ["", ""], ["年　　月　　日", "年　　月　　日"]],
+    para(doc, "{{ headings[3] }}", "Heading 1")
+    numbered_block(doc, "assessment")
+    para(doc, "{{ headings[4] }}", "Heading 1")
+    numbered_block(doc, "accountability")
+    para(doc, "{{ headings[5] }}", "Heading 1")
+    numbered_block(doc, "closing", keep_last=True)  # the last clause stays with the signatures
+    para(doc, "", "正文无缩进", keep_next=True)
+    half = width / 2
+    t = table(doc, [half, half], None,
+              [["{{ sign.superior }}", "{{ sign.subordinate }}"], ["{{ sign.seal }}", ""],
+               ["{{ sign.date }}", "{{ sign.date }}"]],
               styles=["签字", "签字"], borders="none")
+    row_height(t.rows[1], 40)  # room for a hand signature and, on the issuing side, a 42 mm seal
+    t.cell(1, 0).paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.RIGHT
+    _sub(t.cell(1, 0)._tc.get_or_add_tcPr(), "w:vAlign", **{"w:val": "bottom"})
     for cell in t.rows[2].cells:
         cell.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.CENTER
     keep_together(t)
-    _sub(t.rows[1]._tr.get_or_add_trPr(), "w:trHeight", **{"w:val": 1100, "w:hRule": "atLeast"})
-    finish(doc, path, "廉政责任书")
+    finish(doc, path)
 
 
 # ---------------------------------------------------------------- 全程纪实本
 
-NOTES = [
-    "1．本纪实本由{{ inspection_group }}会同{{ party_group }}统一印制，是记载本人履行党风廉政建设责任制情况的"
-    "专用记录本，由本人保管，不得遗失。",
-    "2．“本人责任清单”列明本人所在层级（{{ person.tiers }}）的职责和年度目标任务，是履责纪实的依据，"
-    "做到照单履职。",
-    "3．履责纪实按{{ period_name }}填写，做到一事一记、及时如实、全程留痕。每项记录写明时间和清单编号，"
-    "注明会议纪要、文件文号、照片等佐证材料。",
-    "4．廉政谈话、监督检查、问题整改分别记入相应页。问题整改实行销号管理，完成一项、销号一项。",
-    "5．本纪实本每季度末送机关纪委（派驻纪检监察组）查阅，查阅人填写检查意见并签字。",
-    "6．不得事后补记、弄虚作假、应付检查。纪实本作为年度述责述廉、考核评价的重要依据。",
-]
+
+def section_title(doc, text: str) -> None:
+    para(doc, text, "分部标题")
 
 
-def ruled_lines(doc, var: str = "ruled") -> None:
-    table(doc, [156], None, [["{{ line }}"]], loop=(f"{{%tr for line in {var} %}}", "{%tr endfor %}"),
-          row_height_mm=10, styles=["表格文字"], borders="lines")
+def hint(doc, text: str) -> None:
+    para(doc, text, "提示", keep_next=True)
 
 
 def make_book(path: Path) -> None:
-    doc = new_doc(cover=True)
-    para(doc, "", "封面文字")
-    para(doc, "履行党风廉政建设责任制", "封面标题")
-    para(doc, "全程纪实本", "封面标题")
-    para(doc, "（{{ year }}年度）", "封面文字")
+    doc, width = new_doc("履行党风廉政建设责任制全程纪实本", cover=True)
     for _ in range(2):
         para(doc, "", "封面文字")
-    rows = [["单　　位", "{{ organ }}"], ["姓　　名", "{{ person.name }}"], ["职　　务", "{{ person.title }}"],
-            ["所在处室", "{{ person.division }}"], ["分管工作", "{{ person.supervises }}"],
-            ["编　　号", "{{ serial }}"]]
-    t = table(doc, [34, 100], None, rows, row_height_mm=11, styles=["封面文字", "封面文字"], borders="lines")
-    for row in t.rows:
-        row.cells[0].paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.DISTRIBUTE
+    para(doc, "{{ cover_title }}", "封面标题")
+    para(doc, "{{ cover_year }}", "封面文字")
     for _ in range(3):
         para(doc, "", "封面文字")
-    para(doc, "{{ inspection_group }}　制", "封面文字")
+    t = table(doc, [40, 96], None, [["{{ c.label }}", "{{ c.value }}"]],
+              loop=("{%tr for c in cover %}", "{%tr endfor %}"), height_mm=12, styles=["封面文字", "封面文字"],
+              borders="lines")
+    for row in t.rows[1:-1]:
+        row.cells[0].paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.DISTRIBUTE
+    for _ in range(4):
+        para(doc, "", "封面文字")
+    para(doc, "{{ cover_maker }}", "封面文字")
 
-    para(doc, "填 写 说 明", "分部标题")
-    for note in NOTES:
-        para(doc, note)
+    section_title(doc, "{{ notes_title }}")
+    numbered_block(doc, "notes")
 
-    para(doc, "本人责任清单", "分部标题")
-    para(doc, "所在层级：{{ person.tiers }}", "正文无缩进")
-    table(doc, [10, 16, 106, 24], ["序号", "清单编号", "责任内容（年度任务）", "完成时限"],
-          [["{{ it.no }}", "{{ it.code }}", "{{ it.text }}", "{{ it.due }}"]],
-          loop=("{%tr for it in items %}", "{%tr endfor %}"),
-          styles=["表格居中", "表格居中", "表格文字", "表格居中"])
+    section_title(doc, "{{ list_title }}")
+    para(doc, "{{ tiers_line }}", "正文无缩进")
+    widths = [14, 92, 24, 26]
+    t = table(doc, widths, ["编号", "责任内容（年度任务）", "完成时限", "履责佐证"],
+              [["{%tr for g in groups %}", "", "", ""], ["{{ g.heading }}", "", "", ""],
+               ["{%tr for it in g.duties %}", "", "", ""],
+               ["{{ it.code }}", "{{ it.text }}", "{{ it.due }}", "{{ it.evidence }}"],
+               ["{%tr endfor %}", "", "", ""], ["{%tr endfor %}", "", "", ""]],
+              styles=["表格居中", "表格文字", "表格居中", "表格居中"])
+    for r in (1, 2, 3, 5, 6):
+        merge_row(t, r, 0, 3)
+        t.cell(r, 0).paragraphs[0].style = doc.styles["标签" if r != 2 else "表格文字"]
+    t.cell(2, 0).paragraphs[0].runs[0].font.bold = True
+    for r in (1, 3, 5, 6):
+        t.rows[r]._tr.get_or_add_trPr().remove(t.rows[r]._tr.trPr.find(qn("w:cantSplit")))
 
-    para(doc, "廉 政 承 诺", "分部标题")
-    para(doc, "本人郑重承诺：严格遵守党章党规党纪，认真履行党风廉政建设责任，作出如下承诺（请结合岗位写明具体事项）：")
-    ruled_lines(doc)
+    section_title(doc, "{{ pledge_title }}")
+    para(doc, "{{ pledge_intro }}")
+    ruled_lines(doc, "pledge_lines", width)
     para(doc, "", "正文无缩进")
-    para(doc, "承诺人（签字）：　　　　　　　　年　　月　　日", "签字", WD_ALIGN_PARAGRAPH.RIGHT)
+    para(doc, "{{ pledge_sign }}", "签字", WD_ALIGN_PARAGRAPH.RIGHT)
 
-    para(doc, "年度履责工作计划", "分部标题")
-    para(doc, "（对照本人责任清单，写明本年度履责的主要安排、时间节点和预期成效）", "正文无缩进",
-         WD_ALIGN_PARAGRAPH.CENTER)
-    ruled_lines(doc)
+    section_title(doc, "{{ plan_title }}")
+    hint(doc, "{{ plan_hint }}")
+    ruled_lines(doc, "plan_lines", width)
 
     tag(doc, "{%p for pd in periods %}")
-    para(doc, "履责纪实（{{ pd.title }}）", "分部标题")
-    table(doc, [8, 12, 50, 46, 14, 16, 10],
-          ["序号", "清单编号", "履责事项", "履责情况（做法、内容）", "时间", "佐证材料", "检查"],
-          [["{{ r.no }}", "{{ r.code }}", "{{ r.text }}", "{{ r.done }}", "{{ r.date }}", "{{ r.evidence }}", ""]],
-          loop=("{%tr for r in pd.rows %}", "{%tr endfor %}"), row_height_mm=12,
-          styles=["表格居中", "表格居中", "表格文字", "表格文字", "表格居中", "表格文字", "表格居中"])
+    section_title(doc, "{{ pd.title }}")
+    hint(doc, "{{ record_hint }}")
+    table(doc, [22, 16, 60, 24, 22, 12], ["时间", "清单编号", "履责情况（做法、内容）", "参加人员/对象", "佐证材料", "备注"],
+          [["{{ r.date }}", "{{ r.code }}", "{{ r.content }}", "{{ r.participants }}", "{{ r.evidence }}",
+            "{{ r.note }}"]], loop=("{%tr for r in pd.rows %}", "{%tr endfor %}"), height_mm=13,
+          styles=["表格居中", "表格居中", "表格文字", "表格文字", "表格文字", "表格文字"])
     tag(doc, "{%p endfor %}")
 
     tag(doc, "{%p for t in talks %}")
-    para(doc, "廉政谈话记录", "分部标题")
+    section_title(doc, "{{ talk_title }}")
     t = table(doc, [26, 52, 26, 52], None, [
         ["时　　间", "{{ t.date }}", "地　　点", "{{ t.place }}"],
         ["谈 话 人", "{{ t.talker }}", "谈话对象", "{{ t.target }}"],
-        ["谈话类型", "{{ t.kind or '□一般性廉政谈话　□任前廉政谈话　□提醒谈话　□信访核实谈话' }}", "", ""],
+        ["谈话类型", "{{ t.kind }}", "", ""],
         ["谈话内容", "{{ t.content }}", "", ""],
         ["对象表态", "{{ t.response }}", "", ""],
         ["记 录 人", "{{ t.recorder }}", "签　　字", "谈话人：\n谈话对象："],
-    ], row_height_mm=12, styles=["表头", "表格文字", "表头", "表格文字"], header_repeat=False)
+    ], height_mm=12, styles=["表头", "表格文字", "表头", "表格文字"])
     for r in (2, 3, 4):
         merge_row(t, r, 1, 3)
-    _sub(t.rows[3]._tr.get_or_add_trPr(), "w:trHeight", **{"w:val": int(95 / 25.4 * 1440), "w:hRule": "atLeast"})
-    _sub(t.rows[4]._tr.get_or_add_trPr(), "w:trHeight", **{"w:val": int(45 / 25.4 * 1440), "w:hRule": "atLeast"})
+    row_height(t.rows[3], 100)
+    row_height(t.rows[4], 45)
+    row_height(t.rows[5], 20)
     for r in (3, 4):
         _sub(t.cell(r, 1)._tc.get_or_add_tcPr(), "w:vAlign", **{"w:val": "top"})
     keep_together(t)
     tag(doc, "{%p endfor %}")
 
-    para(doc, "监督检查记录", "分部标题")
-    table(doc, [9, 22, 22, 33, 30, 25, 15],
-          ["序号", "时间", "检查方式", "检查事项", "发现问题", "处理意见", "检查人"],
-          [["{{ c.no }}", "{{ c.date }}", "{{ c.method }}", "{{ c.matter }}", "{{ c.findings }}", "{{ c.opinion }}", ""]],
-          loop=("{%tr for c in checks %}", "{%tr endfor %}"), row_height_mm=18,
-          styles=["表格居中", "表格居中", "表格居中", "表格文字", "表格文字", "表格文字", "表格居中"])
+    section_title(doc, "{{ check_title }}")
+    table(doc, [10, 18, 18, 28, 28, 26, 14, 14],
+          ["序号", "时间", "检查方式", "检查事项", "发现问题", "处理意见", "责任人", "检查人"],
+          [["{{ c.no }}", "{{ c.date }}", "{{ c.method }}", "{{ c.matter }}", "{{ c.findings }}", "{{ c.opinion }}",
+            "{{ c.owner }}", "{{ c.checker }}"]], loop=("{%tr for c in checks %}", "{%tr endfor %}"), height_mm=17,
+          styles=["表格居中", "表格居中", "表格居中", "表格文字", "表格文字", "表格文字", "表格居中", "表格居中"])
 
-    para(doc, "问题整改台账", "分部标题")
-    para(doc, "（实行销号管理：完成一项、销号一项）", "正文无缩进", WD_ALIGN_PARAGRAPH.CENTER)
-    table(doc, [9, 38, 38, 20, 30, 21],
-          ["序号", "存在问题", "整改措施", "整改时限", "整改情况", "销号日期"],
-          [["{{ f.no }}", "{{ f.problem }}", "{{ f.measure }}", "{{ f.due }}", "{{ f.status }}", "{{ f.closed }}"]],
-          loop=("{%tr for f in fixes %}", "{%tr endfor %}"), row_height_mm=18,
-          styles=["表格居中", "表格文字", "表格文字", "表格居中", "表格文字", "表格居中"])
+    section_title(doc, "{{ fix_title }}")
+    hint(doc, "{{ fix_hint }}")
+    table(doc, [10, 33, 33, 15, 18, 28, 19],
+          ["序号", "存在问题", "整改措施", "责任人", "整改时限", "整改情况", "销号日期"],
+          [["{{ f.no }}", "{{ f.problem }}", "{{ f.measure }}", "{{ f.owner }}", "{{ f.due }}", "{{ f.status }}",
+            "{{ f.closed }}"]], loop=("{%tr for f in fixes %}", "{%tr endfor %}"), height_mm=17,
+          styles=["表格居中", "表格文字", "表格文字", "表格居中", "表格居中", "表格文字", "表格居中"])
 
-    para(doc, "检查（审阅）意见", "分部标题")
+    section_title(doc, "{{ review_title }}")
     tag(doc, "{%p for rv in reviews %}")
-    t = table(doc, [156], None, [["{{ rv }}检查意见："], [""], ["检查人（签字）：　　　　　　年　　月　　日"]],
-              styles=["表格文字"], header_repeat=False)
-    _sub(t.rows[1]._tr.get_or_add_trPr(), "w:trHeight", **{"w:val": int(55 / 25.4 * 1440), "w:hRule": "atLeast"})
-    t.rows[2].cells[0].paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.RIGHT
+    t = table(doc, [width], None, [["{{ rv.box }}"], ["{%tr for l in rv.lines %}"], ["{{ l }}"], ["{%tr endfor %}"],
+                                   ["{{ rv.sign }}"]], styles=["表格文字"])
+    row_height(t.rows[2], 9)
+    row_height(t.rows[4], 10)
+    t.rows[4].cells[0].paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.RIGHT
+    for r in (1, 3):
+        t.cell(r, 0).paragraphs[0].style = doc.styles["标签"]
+        t.rows[r]._tr.trPr.remove(t.rows[r]._tr.trPr.find(qn("w:cantSplit")))
     keep_together(t)
     para(doc, "", "正文无缩进")
     tag(doc, "{%p endfor %}")
 
-    para(doc, "年度履责总结", "分部标题")
-    para(doc, "（对照责任清单和年度履责工作计划，总结全年履责情况、存在问题和下一步打算，作为述责述廉材料）",
-         "正文无缩进", WD_ALIGN_PARAGRAPH.CENTER)
-    ruled_lines(doc, "ruled[:8]")
-    p = para(doc, "年度考核评价", "Heading 3")
-    p.paragraph_format.first_line_indent = 0
-    t = table(doc, [30, 126], None, [
-        ["考核等次", "□优秀　　□良好　　□一般　　□较差"],
+    section_title(doc, "{{ summary_title }}")
+    hint(doc, "{{ summary_hint }}")
+    ruled_lines(doc, "summary_lines", width)
+
+    section_title(doc, "{{ appraisal_title }}")
+    t = table(doc, [30, width - 30], None, [
+        ["考核等次", "{{ grades }}"],
         ["考核意见", ""],
-        ["考核人", "（签字）　　　　　　　　　　年　　月　　日"],
-    ], styles=["表头", "表格文字"], row_height_mm=12, header_repeat=False)
-    _sub(t.rows[1]._tr.get_or_add_trPr(), "w:trHeight", **{"w:val": int(40 / 25.4 * 1440), "w:hRule": "atLeast"})
+        ["考 核 人", "{{ appraisal_sign }}"],
+    ], styles=["表头", "表格文字"], height_mm=14)
+    row_height(t.rows[1], 120)
     keep_together(t)
-    finish(doc, path, "履行党风廉政建设责任制全程纪实本")
+    finish(doc, path)
 
 
 def main() -> None:
-    out = ROOT / "templates"
-    out.mkdir(exist_ok=True)
+    out = Path(sys.argv[1]) if len(sys.argv) > 1 else ROOT / "templates"
+    out.mkdir(parents=True, exist_ok=True)
     make_list(out / "责任清单.docx")
+    make_list(out / "责任清单（横版）.docx", landscape=True)
     make_letter(out / "廉政责任书.docx")
     make_book(out / "全程纪实本.docx")
 

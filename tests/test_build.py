@@ -165,5 +165,158 @@ def test_interrupted_build_leaves_no_half_written_docx(tmp_path):
 def test_documents_in_paths_derived_from_specs(sample):
     from dutydocs.contexts import plan
 
-    paths = [doc_path(spec, 2026) for spec in plan(sample.org)]
+    paths = [doc_path(spec, sample.org) for spec in plan(sample.org)]
     assert len(paths) == len(set(paths))
+
+
+# ---------------------------------------------------------------- without a manifest
+
+
+@pytest.mark.parametrize("manifest", ["missing", "unreadable"])
+def test_without_a_manifest_differing_documents_are_kept_and_reported_as_unrecorded(minimal, tmp_path, manifest):
+    loaded = load_catalog(minimal)
+    out = tmp_path / "out"
+    build(loaded, out)
+    letter = next(out.glob("责任书/*.docx"))
+    doc = Document(letter)
+    doc.add_paragraph("手工补充的一段")
+    doc.save(letter)
+    edited = letter.read_bytes()
+    if manifest == "missing":
+        (out / MANIFEST).unlink()
+    else:
+        (out / MANIFEST).write_text("{不是 JSON", "utf-8")
+    report = build(loaded, out)
+    rel = str(letter.relative_to(out))
+    assert report.unrecorded == [rel] and report.kept == []
+    assert report.status == {"unchanged": 5, "unrecorded": 1}
+    assert letter.read_bytes() == edited
+    again = build(loaded, out)  # still no record of it: still not overwritten, still said
+    assert again.unrecorded == [rel] and letter.read_bytes() == edited
+    forced = build(loaded, out, force=True)
+    assert forced.unrecorded == [] and letter.read_bytes() != edited
+    assert build(loaded, out).status == {"unchanged": 6}
+
+
+def test_the_clerk_is_told_why_unrecorded_documents_were_kept(minimal, tmp_path):
+    from click.testing import CliRunner
+
+    from dutydocs.cli import cli
+
+    out = tmp_path / "out"
+    build(load_catalog(minimal), out)
+    letter = next(out.glob("责任书/*.docx"))
+    letter.write_bytes(letter.read_bytes() + b"\0")
+    (out / MANIFEST).unlink()
+    result = CliRunner().invoke(cli, ["build", str(minimal), "-o", str(out), "-j", "1"])
+    assert result.exit_code == 0
+    lines = result.stdout.splitlines()
+    assert any(line.startswith("新写入 0 份，未变化 5 份，保留手工修改 0 份，没有生成记录、未覆盖 1 份；") for line in lines)
+    i = lines.index("以下 1 份文档与按目录现在生成的不同，但输出文件夹里没有它们的生成记录（.dutydocs-manifest.json 不存在、"
+                    "无法读取或没有记下它们），无法判断是不是生成后手工改过的，所以未覆盖。确认其中没有要保留的手工修改后，"
+                    "加 --force 重新生成：")
+    assert lines[i + 1] == f"  {letter.relative_to(out)}"
+    assert "以下文档生成后被手工修改过" not in result.stdout
+
+
+# ---------------------------------------------------------------- the workers die with the build
+
+
+def children(pid: int) -> set[int]:
+    """Processes whose parent is `pid` (Linux /proc)."""
+    found = set()
+    for stat_file in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat_file.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == pid:
+            found.add(int(stat_file.parent.name))
+    return found
+
+
+def alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"
+
+
+def files_state(folder: Path) -> dict[str, tuple[int, int]]:
+    return {str(p.relative_to(folder)): (p.stat().st_size, p.stat().st_mtime_ns)
+            for p in folder.rglob("*") if p.is_file()}
+
+
+def start_big_build(tmp_path: Path) -> tuple[subprocess.Popen, Path, set[int]]:
+    folder = scale(sample_catalog(), 20, tmp_path / "big")
+    out = tmp_path / "out"
+    proc = subprocess.Popen([sys.executable, "-m", "dutydocs", "build", str(folder), "-o", str(out), "-j", "2"],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+                            env=dict(os.environ, PYTHONUNBUFFERED="1"))
+    deadline = time.time() + 180
+    while time.time() < deadline and len(list(out.rglob("*.docx"))) < 20:
+        time.sleep(0.02)
+    workers = children(proc.pid)
+    assert len(workers) == 2, "the build should be running its two workers"
+    return proc, out, workers
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the parent-death signal is Linux's")
+def test_killing_the_build_kills_its_workers(tmp_path):
+    proc, out, workers = start_big_build(tmp_path)
+    proc.send_signal(signal.SIGKILL)
+    proc.wait()
+    time.sleep(0.3)
+    assert not any(alive(pid) for pid in workers)
+    first = files_state(out)
+    time.sleep(2)
+    assert files_state(out) == first  # nothing written after the build was killed
+    assert not (out / MANIFEST).exists()  # it was stopped half way, not at the end
+    # and the next build finishes the job
+    report = build(load_catalog(tmp_path / "big"), out, jobs=2)
+    assert not list(out.rglob(f"*{TMP_SUFFIX}"))
+    assert len(list(out.rglob("*.docx"))) == sum(report.counts.values())
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="POSIX signals")
+def test_sigterm_stops_the_build_and_its_workers(tmp_path):
+    proc, out, workers = start_big_build(tmp_path)
+    proc.send_signal(signal.SIGTERM)
+    _, stderr = proc.communicate(timeout=30)
+    assert proc.returncode == 128 + signal.SIGTERM
+    assert stderr.strip().splitlines()[-1] == "已中断。已写完的文档完好，没写完的不会留下半个文件；再运行一次即可补齐。"
+    assert "Traceback" not in stderr
+    time.sleep(0.3)
+    assert not any(alive(pid) for pid in workers)
+    first = files_state(out)
+    time.sleep(1)
+    assert files_state(out) == first
+
+
+def test_a_write_failing_half_way_is_one_message_not_a_crash(minimal, tmp_path, monkeypatch):
+    import errno
+
+    from click.testing import CliRunner
+
+    import dutydocs.build
+    from dutydocs.cli import cli
+
+    real = dutydocs.build.atomic_write
+    written = []
+
+    def disk_fills_up(path, data):
+        if len(written) == 2:
+            raise OSError(errno.ENOSPC, "No space left on device", str(path))
+        real(path, data)
+        written.append(path)
+
+    monkeypatch.setattr(dutydocs.build, "atomic_write", disk_fills_up)
+    out = tmp_path / "out"
+    result = CliRunner().invoke(cli, ["build", str(minimal), "-o", str(out), "-j", "1"])
+    assert result.exit_code == 1
+    assert sorted(out.rglob("*.docx")) == sorted(written)  # the two written are there, whole; nothing else
+    lines = result.stderr.splitlines()
+    assert lines[0].endswith(": 写入时出错：磁盘空间不足。") and "/out/" in lines[0]
+    assert lines[1] == "共 1 个问题，请逐条改正后再运行。已写好的文档完好，没写完的不会留下半个文件；问题解决后再运行一次即可补齐。"
+    assert not list(out.rglob(f"*{TMP_SUFFIX}"))

@@ -13,7 +13,7 @@ from docx import Document
 from conftest import MINIMAL, write_catalog
 from dutydocs.catalog import load_raw
 from dutydocs.cli import cli
-from dutydocs.resources import sample_catalog
+from dutydocs.resources import sample_catalog, templates_dir
 
 
 def run(*args: str):
@@ -125,7 +125,8 @@ def test_templates_export_and_use_a_copy(minimal, tmp_path):
     folder = tmp_path / "mytpl"
     result = run("templates", "export", str(folder))
     assert result.exit_code == 0
-    assert sorted(p.name for p in folder.iterdir()) == sorted(["责任清单.docx", "廉政责任书.docx", "全程纪实本.docx"])
+    assert sorted(p.name for p in folder.iterdir()) == sorted(p.name for p in templates_dir().glob("*.docx"))
+    assert {"责任清单.docx", "廉政责任书.docx", "全程纪实本.docx"} <= {p.name for p in folder.iterdir()}
     out = tmp_path / "out"
     assert run("build", str(minimal), "-o", str(out), "--templates", str(folder)).exit_code == 0
     missing = run("build", str(minimal), "-o", str(out), "--templates", str(tmp_path / "nope"))

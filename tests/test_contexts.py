@@ -1,23 +1,27 @@
-"""Document contexts: numbering, dates, text cleaning, and what each document is given."""
+"""The registry of kinds: plan order, one context per document, text made safe for XML."""
 
 from __future__ import annotations
 
-import datetime as dt
-
-import pytest
-
-from dutydocs.contexts import LETTER, clean, cn_date, cn_number, context_for, letter_duties, plan
+from dutydocs.contexts import KINDS, clean, context_for, kind_of, plan
+from dutydocs.kinds import REGISTRY
 
 
-@pytest.mark.parametrize(("n", "text"), [(1, "一"), (10, "十"), (11, "十一"), (20, "二十"), (35, "三十五"),
-                                         (100, "一百"), (101, "一百零一"), (110, "一百一十"), (1010, "一千零一十")])
-def test_chinese_numerals(n, text):
-    assert cn_number(n) == text
+def test_kinds_are_walked_in_registry_order(sample):
+    assert KINDS == tuple(k.name for k in REGISTRY) == ("清单", "责任书", "纪实本")
+    specs = list(plan(sample.org))
+    order = [s.kind for s in specs]
+    assert order == sorted(order, key=KINDS.index)
+    assert order.count("清单") == 1
+    assert order.count("责任书") == len(sample.org.pairs)
+    assert order.count("纪实本") == len(sample.org.book_holders())
+    assert [s.kind for s in plan(sample.org, ("纪实本",))] == ["纪实本"] * len(sample.org.book_holders())
 
 
-def test_dates_are_written_with_arabic_numerals_and_no_leading_zeros():
-    assert cn_date(dt.date(2026, 2, 8)) == "2026年2月8日"
-    assert cn_date(None) == ""
+def test_every_kind_names_its_folder_template_and_aliases(sample):
+    for kind in REGISTRY:
+        assert kind_of(kind.name) is kind
+        assert kind.name in kind.aliases
+        assert kind.template_for(sample.catalog).endswith(".docx")
 
 
 def test_clean_removes_only_what_xml_cannot_hold():
@@ -27,13 +31,16 @@ def test_clean_removes_only_what_xml_cannot_hold():
     assert clean({"k": ["\x01x"]}) == {"k": ["x"]}
 
 
-def test_letter_context_for_a_supervising_leader(sample):
-    org = sample.org
-    spec = next(s for s in plan(org, (LETTER,)) if s.level == 1)
-    ctx = context_for(org, spec)
-    pair = org.pair_at(spec.level, spec.seq)
-    assert ctx["superior"]["name"] == pair.superior.name
-    assert [d["text"] for d in ctx["duties"]] == letter_duties(org, pair.subordinate)
-    assert ctx["duties"][-1]["text"].startswith("落实“一岗双责”，对分管的")
-    assert ctx["valid_from"] == "2026年1月1日" and ctx["copies"] == "三"
-    assert ctx["number"] == f"2026-1-{spec.seq:02d}"
+def test_contexts_hold_only_plain_text_lists_and_dicts(sample):
+    def walk(value):
+        if isinstance(value, dict):
+            for v in value.values():
+                walk(v)
+        elif isinstance(value, list):
+            for v in value:
+                walk(v)
+        else:
+            assert isinstance(value, (str, bool)) or value is None, repr(value)
+
+    for kind in KINDS:
+        walk(context_for(sample.org, next(plan(sample.org, (kind,)))))

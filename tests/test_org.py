@@ -8,7 +8,7 @@ from pathlib import Path
 from conftest import MINIMAL, write_catalog
 from dutydocs import load_catalog
 from dutydocs.build import build
-from dutydocs.contexts import book_items
+from dutydocs.kinds.book import book_items
 
 FIXTURES = Path(__file__).parent / "fixtures"
 
@@ -49,14 +49,18 @@ def test_tier_membership_by_post_rank_and_exclude(sample):
 def test_a_hand_written_catalogue_for_another_organ_checks_clean(tmp_path):
     loaded = load_catalog(FIXTURES / "county-audit")
     assert loaded.warnings == []
-    assert [info.tier.name for info in loaded.org.tiers] == ["局党组", "党组书记（局长）", "党组成员、副局长", "科室负责人"]
+    assert [info.tier.name for info in loaded.org.tiers] == ["局党组", "党组书记（局长）", "党组成员、副局长", "股室负责人"]
     assert Counter(p.level for p in loaded.org.pairs) == {1: 1, 2: 3}
     report = build(loaded, tmp_path / "out")
     assert report.counts == {"清单": 1, "责任书": 4, "纪实本": 5}
     book = book_items(loaded.org, loaded.org.people["韩芳"])
-    assert [it.code for it in book] == ["4-1", "年-1"]
+    assert [it["code"] for g in book for it in g["duties"]] == ["4-1", "年-1"]
     from docx import Document
 
     doc = Document(next((tmp_path / "out" / "纪实本").glob("*韩芳.docx")))
     periods = [p.text for p in doc.paragraphs if p.text.startswith("履责纪实（")]
     assert periods == [f"履责纪实（2027年{m}月）" for m in range(1, 13)]  # record_period: 月
+    reviews = [c.text for t in doc.tables for c in t.rows[0].cells if c.text.endswith("检查意见：")]
+    assert reviews == [f"{m}月检查意见：" for m in range(1, 13)]
+    text = "".join(p.text for p in doc.paragraphs)
+    assert "每月末送派驻纪检监察组查阅" in text and "季度" not in text

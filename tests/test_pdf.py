@@ -21,7 +21,7 @@ missing = [t for t in NEEDS if shutil.which(t) is None]
 pytestmark = [
     pytest.mark.slow,
     pytest.mark.skipif(bool(missing) and not os.environ.get("CI"),
-                       reason=f"needs {', '.join(missing)} (apt-get install libreoffice-writer-nogui poppler-utils)"),
+                       reason=f"needs {', '.join(missing)} (apt-get install libreoffice-writer-nogui fonts-noto-cjk fonts-arphic-ukai poppler-utils)"),
 ]
 
 
@@ -47,8 +47,7 @@ def specs(loaded, kind, n=None):
 def pdfs(built, tmp_path_factory):
     """One document of each kind, converted in one batch."""
     loaded, out, _ = built
-    year = loaded.catalog.organ.year
-    sources = [out / doc_path(specs(loaded, kind)[0], year) for kind in (LIST, LETTER, BOOK)]
+    sources = [out / doc_path(specs(loaded, kind)[0], loaded.org) for kind in (LIST, LETTER, BOOK)]
     target = tmp_path_factory.mktemp("pdf")
     result = convert(sources, target, base=out)
     return loaded, sources, result.files
@@ -92,9 +91,8 @@ def test_missing_libreoffice_is_a_clear_chinese_error(tmp_path, monkeypatch):
 @pytest.mark.parametrize("duplex", [False, True])
 def test_bundle_pages_are_the_sum_of_the_parts_and_numbering_restarts(built, tmp_path, duplex):
     loaded, out, _ = built
-    year = loaded.catalog.organ.year
-    letters = [out / doc_path(s, year) for s in specs(loaded, LETTER, 5)]
-    books = [out / doc_path(s, year) for s in specs(loaded, BOOK, 3)]
+    letters = [out / doc_path(s, loaded.org) for s in specs(loaded, LETTER, 5)]
+    books = [out / doc_path(s, loaded.org) for s in specs(loaded, BOOK, 3)]
     bundles = []
     for kind, parts in ((LETTER, letters), (BOOK, books)):
         path = tmp_path / f"{kind}.docx"
@@ -133,8 +131,7 @@ def test_bundle_pages_are_the_sum_of_the_parts_and_numbering_restarts(built, tmp
 
 def test_bundle_keeps_styles_footers_and_sections(built, tmp_path):
     loaded, out, _ = built
-    year = loaded.catalog.organ.year
-    parts = [out / doc_path(s, year) for s in specs(loaded, LETTER, 3)]
+    parts = [out / doc_path(s, loaded.org) for s in specs(loaded, LETTER, 3)]
     path = tmp_path / "b.docx"
     path.write_bytes(bundle_docs(parts, duplex=True))
     doc = Document(path)

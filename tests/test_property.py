@@ -14,8 +14,7 @@ from hypothesis import strategies as st
 
 from conftest import MINIMAL
 from dutydocs import ProblemsError, load_catalog
-from dutydocs.build import TEMPLATE_NAMES
-from dutydocs.contexts import KINDS, clean, context_for, plan
+from dutydocs.contexts import KINDS, clean, context_for, kind_of, plan
 from dutydocs.render import prepare
 from dutydocs.resources import templates_dir
 
@@ -88,7 +87,13 @@ def test_any_value_replaced_by_junk_gives_problems_or_a_catalogue(path, junk):
     load_text(yaml.safe_dump(data, allow_unicode=True))
 
 
-TEMPLATES = {kind: prepare(templates_dir() / TEMPLATE_NAMES[kind])[0] for kind in KINDS}
+def _minimal_catalog():
+    with tempfile.TemporaryDirectory() as tmp:
+        (Path(tmp) / "catalog.yaml").write_text(MINIMAL, "utf-8")
+        return load_catalog(Path(tmp)).catalog
+
+
+TEMPLATES = {kind: prepare(templates_dir() / kind_of(kind).template_for(_minimal_catalog()))[0] for kind in KINDS}
 hostile = st.text(min_size=1, max_size=60).filter(lambda s: clean(s).strip())
 
 

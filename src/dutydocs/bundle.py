@@ -18,10 +18,10 @@ from pathlib import Path
 
 from lxml import etree
 
-from .contexts import LIST, plan
+from .contexts import kind_of, plan
 from .errors import Problem, ProblemsError
 from .main import Loaded
-from .output import FOLDERS, atomic_write, doc_path
+from .output import atomic_write, doc_path
 from .pdf import PdfResult, convert
 from .render import REL_FOOTER, REL_HEADER, ZipEntry, inflate, read_entries, write_zip
 
@@ -172,12 +172,11 @@ def _strip_ns(xml: str) -> str:
 
 def make_bundles(loaded: Loaded, out: Path, kinds: tuple[str, ...], duplex: bool = False) -> list[Bundle]:
     """A bundle per kind that has documents in `out`, in index order."""
-    year = loaded.catalog.organ.year
     bundles = []
     for kind in kinds:
-        if kind == LIST:
+        if not kind_of(kind).bundled:
             continue  # one document already
-        paths = [out / doc_path(spec, year) for spec in plan(loaded.org, (kind,))]
+        paths = [out / doc_path(spec, loaded.org) for spec in plan(loaded.org, (kind,))]
         missing = [p for p in paths if not p.is_file()]
         if missing:
             raise ProblemsError([Problem(str(p), None, "", "合订本需要的文档不存在，请先运行 dutydocs build 生成。")
@@ -185,7 +184,7 @@ def make_bundles(loaded: Loaded, out: Path, kinds: tuple[str, ...], duplex: bool
         if not paths:
             continue
         suffix = "（双面）" if duplex else ""
-        target = out / BUNDLE_FOLDER / f"{FOLDERS[kind]}合订本{suffix}.docx"
+        target = out / BUNDLE_FOLDER / f"{kind_of(kind).folder}合订本{suffix}.docx"
         atomic_write(target, bundle_docs(paths, duplex))
         bundles.append(Bundle(kind, target, paths, duplex))
     return bundles

@@ -1,11 +1,16 @@
 """The command line: parse options, call the library, print problems, set the exit code.
 
-Nothing below this module prints or exits. Every message a clerk sees is Chinese; a bug prints a
-short apology instead of a traceback (set DUTYDOCS_DEBUG=1 to see it).
+Nothing below this module prints or exits. Every message a clerk sees is Chinese, Click's own too
+(usage lines, section headings, option defaults and ranges, usage errors: see CLICK_ZH); a usage
+error is one line, a bad catalogue one line per problem; a bug prints a short apology instead of a
+traceback (set DUTYDOCS_DEBUG=1 to see it). Exit codes: 0 done, 1 bad input (catalogue, templates,
+output folder), 2 a command-line mistake or (check --strict) blind spots, 3 no LibreOffice,
+70 a bug of ours, 130/143 interrupted.
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import re
@@ -14,21 +19,279 @@ import sys
 from pathlib import Path
 
 import click
+from rich.cells import cell_len
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from . import __version__
-from .build import TEMPLATE_NAMES, BuildReport, build, default_jobs
-from .contexts import BOOK, KINDS, LETTER, LIST, plan
+from .build import BuildReport, WriteFailed, build, default_jobs
+from .contexts import KINDS, plan
 from .coverage import Coverage
-from .errors import Problem, ProblemsError
+from .errors import Problem, ProblemsError, closest
+from .kinds import REGISTRY
 from .main import Loaded, load_catalog
 from .model import json_schema
+from .output import PDF_FOLDER, describe_os_error
 from .resources import starter_catalog, templates_dir
 
-KIND_ALIASES = {"清单": LIST, "责任清单": LIST, "list": LIST, "责任书": LETTER, "廉政责任书": LETTER,
-                "letter": LETTER, "letters": LETTER, "纪实本": BOOK, "全程纪实本": BOOK, "book": BOOK, "books": BOOK}
+# ---------------------------------------------------------------- Click in Chinese
+
+# Click marks its messages for gettext (`_` and `ngettext` in each of its modules). These are their
+# Chinese; tests/test_door.py checks that every message of the installed Click is here or is one of
+# CLICK_DEVELOPER_ONLY (mistakes in a program's own option declarations, never seen by a clerk).
+CLICK_ZH: dict[str, str] = {
+    "Usage:": "用法：",
+    "Options": "选项",
+    "Positional arguments": "参数",
+    "Commands": "命令",
+    "Show this message and exit.": "显示本帮助并退出。",
+    "Show the version and exit.": "显示版本号并退出。",
+    "%(prog)s, version %(version)s": "%(prog)s 版本 %(version)s",
+    "default: {default}": "默认：{default}",
+    "required": "必填",
+    "env var: {var}": "环境变量：{var}",
+    "(dynamic)": "（运行时决定）",
+    "deprecated": "已停用",
+    "DeprecationWarning: The command {name!r} is deprecated.{extra_message}": "提醒：命令 {name} 已停用。{extra_message}",
+    "DeprecationWarning: The {param_type} {name!r} is deprecated.{extra_message}": "提醒：{name} 已停用。{extra_message}",
+    "Error: {message}": "错误：{message}",
+    "Try '{command} {option}' for help.": "运行 {command} {option} 查看用法。",
+    "Aborted!": "已中断。",
+    "Missing command.": "缺少命令。",
+    "Got unexpected extra argument ({args})": "多了参数：{args}",
+    "Got unexpected extra arguments ({args})": "多了参数：{args}",
+    "No such option {name!r}.": "没有这个选项：{name}。",
+    "No such command {name!r}.": "没有这个命令：{name}。",
+    "Did you mean {possibility}?": "是不是想写 {possibility}？",
+    "(Did you mean one of: {possibilities}?)": "是不是想写其中之一：{possibilities}？",
+    "Missing argument": "缺少参数",
+    "Missing option": "缺少选项",
+    "Missing parameter": "缺少参数",
+    "Missing {param_type}": "缺少{param_type}",
+    "Missing parameter: {param_name}": "缺少参数：{param_name}",
+    "Invalid value for {param_hint}: {message}": "{param_hint} 的值不对：{message}",
+    "Invalid value: {message}": "值不对：{message}",
+    "Value must be an iterable.": "这里要写一组值。",
+    "Takes {nargs} values but 1 was given.": "要写 {nargs} 个值，只写了 1 个。",
+    "Takes {nargs} values but {len} were given.": "要写 {nargs} 个值，写了 {len} 个。",
+    "Option {name!r} does not take a value.": "选项 {name} 后面不用写值。",
+    "Option {name!r} requires an argument.": "选项 {name} 后面要写一个值。",
+    "Option {name!r} requires {nargs} arguments.": "选项 {name} 后面要写 {nargs} 个值。",
+    "Argument {name!r} takes {nargs} values.": "参数 {name} 要写 {nargs} 个值。",
+    "Choose from:\n\t{choices}": "可选：{choices}",
+    "{value!r} is not {choice}.": "「{value}」不对，只能写 {choice}。",
+    "{value!r} is not one of {choices}.": "「{value}」不对，可选：{choices}。",
+    "{value!r} does not match the format {format}.": "「{value}」不符合格式 {format}。",
+    "{value!r} does not match the formats {formats}.": "「{value}」不符合这些格式中的任何一种：{formats}。",
+    "{value!r} is not a valid {number_type}.": "「{value}」不是数字。",
+    "{value} is not in the range {range}.": "{value} 超出了范围（{range}）。",
+    "{value!r} is not a valid boolean. Recognized values: {states}": "「{value}」不是是非值，可写：{states}。",
+    "{value!r} is not a valid UUID.": "「{value}」不是有效的 UUID。",
+    "{len_type} values are required, but {len_value} was given.": "要写 {len_type} 个值，写了 {len_value} 个。",
+    "{len_type} values are required, but {len_value} were given.": "要写 {len_type} 个值，写了 {len_value} 个。",
+    "file": "文件",
+    "directory": "文件夹",
+    "path": "路径",
+    "{name} {filename!r} does not exist.": "{name} {filename} 不存在。",
+    "{name} {filename!r} is a file.": "{name} {filename} 是一个文件，不是文件夹。",
+    "{name} {filename!r} is a directory.": "{name} {filename} 是一个文件夹，不是文件。",
+    "{name} {filename!r} is not readable.": "{name} {filename} 不能读取。",
+    "{name} {filename!r} is not writable.": "{name} {filename} 不能写入。",
+    "{name} {filename!r} is not executable.": "{name} {filename} 不能执行。",
+    "Could not open file {filename!r}: {message}": "无法打开文件 {filename}：{message}",
+    "unknown error": "未知错误",
+    "Do you want to continue?": "要继续吗？",
+    "Confirm the action without prompting.": "不询问，直接确认。",
+    "Repeat for confirmation": "再输入一次以确认",
+    "Error: The two entered values do not match.": "错误：两次输入的不一样。",
+    "Error: invalid input": "错误：输入无效",
+    "Press any key to continue...": "按任意键继续……",
+    "d": "天",
+    "{editor}: Editing failed": "{editor}：编辑失败",
+    "{editor}: Editing failed: {e}": "{editor}：编辑失败：{e}",
+    "Windows error: {error}": "Windows 错误：{error}",
+    "Shell completion is not supported for Bash versions older than 4.4.": "Bash 4.4 以前的版本不支持命令补全。",
+    "Couldn't detect Bash version, shell completion is not supported.": "无法确定 Bash 的版本，不支持命令补全。",
+}
+CLICK_DEVELOPER_ONLY = {
+    "Name '{name}' defined twice",
+    "Boolean option {decl!r} cannot use the same flag for true/false.",
+    "Could not determine name for option with declarations {decls!r}",
+    "No options defined but a name was passed ({name}). Did you mean to declare an argument instead? "
+    "Did you mean to pass '--{name}'?",
+    "Arguments take exactly one parameter declaration, got {length}: {decls}.",
+    "Invalid start character for option ({option})",
+    "Choice({choices})",
+    "Unknown color {colour!r}",
+    "Unknown standard stream '{name}'",
+}
+
+
+def _zh(message: str) -> str:
+    return CLICK_ZH.get(message, message)
+
+
+def _zh_n(singular: str, plural: str, n: int) -> str:
+    return _zh(singular if n == 1 else plural)
+
+
+def _speak_chinese() -> None:
+    """Point the `_` and `ngettext` of each of Click's modules at CLICK_ZH."""
+    import importlib
+
+    for name in ("core", "decorators", "exceptions", "formatting", "parser", "types", "termui", "utils",
+                 "shell_completion", "_termui_impl", "_winconsole"):
+        try:
+            module = importlib.import_module(f"click.{name}")
+        except Exception:  # _winconsole outside Windows
+            continue
+        if hasattr(module, "_"):
+            module._ = _zh
+        if hasattr(module, "ngettext"):
+            module.ngettext = _zh_n
+
+
+_speak_chinese()
+
+# Lines break between any two Chinese characters, and never before closing punctuation.
+_TOKENS = re.compile(r"[\x21-\x7e]+|\s+|.", re.S)
+_CLOSERS = set("，。、；：？！）」』》〉】”’…")
+
+
+def wrap(text: str, width: int) -> list[str]:
+    """`text` in lines of at most `width` terminal cells (a Chinese character takes two). Punctuation
+    that may not start a line takes the character before it along to the next line."""
+    lines: list[str] = []
+    line: list[str] = []  # tokens, with " " between words
+    space = False
+    for token in _TOKENS.findall(text):
+        if token.isspace():
+            space = bool(line)
+            continue
+        if space:
+            line.append(" ")
+        line.append(token)
+        space = False
+        if cell_len("".join(line)) > width and len(line) > 1:
+            carry = [line.pop()]
+            if token[0] in _CLOSERS and len(line) > 1 and line[-1] != " ":
+                carry.insert(0, line.pop())
+            while line and line[-1] == " ":
+                line.pop()
+            lines.append("".join(line))
+            line = carry
+    lines.append("".join(line))
+    return lines
+
+
+class Formatter(click.HelpFormatter):
+    """Click's help layout, measured in terminal cells so that Chinese lines up, with Chinese colons."""
+
+    def write_usage(self, prog: str, args: str = "", prefix: str | None = None) -> None:
+        super().write_usage(prog, args, _zh("Usage:") if prefix is None else prefix)
+
+    def write_heading(self, heading: str) -> None:
+        self.write(f"{'':>{self.current_indent}}{heading}：\n")
+
+    def write_text(self, text: str) -> None:
+        indent = " " * self.current_indent
+        for i, paragraph in enumerate(text.split("\n\n")):
+            if i:
+                self.write("\n")
+            for line in wrap(paragraph.strip(), max(self.width - self.current_indent, 20)):
+                self.write(f"{indent}{line}\n")
+
+    def write_dl(self, rows, col_max: int = 30, col_spacing: int = 2) -> None:
+        rows = [(first, second) for first, second, *_ in (tuple(r) + ("",) for r in rows)]
+        first_col = min(max((cell_len(first) for first, _ in rows), default=0), col_max) + col_spacing
+        for first, second in rows:
+            self.write(f"{'':>{self.current_indent}}{first}")
+            if not second:
+                self.write("\n")
+                continue
+            if cell_len(first) <= first_col - col_spacing:
+                self.write(" " * (first_col - cell_len(first)))
+            else:
+                self.write("\n" + " " * (first_col + self.current_indent))
+            lines = wrap(second, max(self.width - first_col - self.current_indent, 20))
+            self.write(lines[0] + "\n")
+            for line in lines[1:]:
+                self.write(f"{'':>{first_col + self.current_indent}}{line}\n")
+
+
+class Context(click.Context):
+    formatter_class = Formatter
+
+
+def _located(parse):
+    """A usage error raised without its command (Click's parser does that) gets the command being parsed,
+    so that the message can say which command's help to read."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        try:
+            return parse(self, ctx, args)
+        except click.UsageError as exc:
+            if exc.ctx is None:
+                exc.ctx, exc.cmd = ctx, self
+            raise
+
+    return parse_args
+
+
+class Command(click.Command):
+    context_class = Context
+
+    def __init__(self, *args, **kwargs) -> None:
+        kwargs.setdefault("options_metavar", "[选项]")
+        super().__init__(*args, **kwargs)
+
+    parse_args = _located(click.Command.parse_args)
+
+
+class Group(click.Group):
+    """A group that shows its help when called without a command (exit 0), in Chinese."""
+
+    context_class = Context
+    command_class = Command
+    group_class = type  # subgroups are Groups too
+
+    def __init__(self, *args, **kwargs) -> None:
+        kwargs.setdefault("options_metavar", "[选项]")
+        kwargs.setdefault("subcommand_metavar", "命令 [参数]...")
+        super().__init__(*args, **kwargs)
+
+    @_located
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        if not args and not ctx.resilient_parsing:
+            click.echo(ctx.get_help(), color=ctx.color)
+            ctx.exit(0)
+        return click.Group.parse_args(self, ctx, args)
+
+
+class Between(click.IntRange):
+    """A whole number from `min` to `max`, said so in help and in the error."""
+
+    def _describe_range(self) -> str:
+        return f"{self.min} 到 {self.max}"
+
+    def convert(self, value, param, ctx):
+        try:
+            return super().convert(value, param, ctx)
+        except click.BadParameter:
+            self.fail(f"应为 {self.min} 到 {self.max} 之间的整数，这里写的是「{value}」", param, ctx)
+
+
+def _tidy(message: str) -> str:
+    """A Click message as one Chinese sentence: option names unquoted, Chinese punctuation."""
+    message = re.sub(r"'([^'\s]+)'", r"\1", message)  # '--jobs' -> --jobs
+    message = re.sub(r"(-[\w-]+) / (?=-)", r"\1/", message)  # -j / --jobs -> -j/--jobs
+    message = message.replace("。 是不是想写", "，是不是想写").replace(". ", "。").strip()
+    return message.removesuffix(".")
+
+
+KIND_ALIASES = {alias: kind.name for kind in REGISTRY for alias in kind.aliases}
+NOTHING_WRITTEN = "未生成任何文件，输出文件夹保持原样。"
 
 out = Console(highlight=False, soft_wrap=True)
 err = Console(stderr=True, highlight=False, soft_wrap=True)
@@ -38,7 +301,8 @@ class Failed(click.exceptions.Exit):
     """Problems already printed: exit with this code (Click and CliRunner both understand it)."""
 
 
-def print_problems(problems: list[Problem], what: str = "未生成任何文件，输出文件夹保持原样。") -> None:
+def print_problems(problems: list[Problem], what: str = "") -> None:
+    """Each problem on its line, then a count; `what` says what happened to the output (build only)."""
     errors = [p for p in problems if p.severity == "error"]
     for p in problems:
         err.print(str(p), markup=False, style="red" if p.severity == "error" else "yellow")
@@ -46,15 +310,22 @@ def print_problems(problems: list[Problem], what: str = "未生成任何文件�
         err.print(f"共 {len(errors)} 个问题，请逐条改正后再运行。{what}", markup=False, style="bold red")
 
 
-def _load(catalog: str | None, allow_include: tuple[str, ...]) -> Loaded:
+def _load(catalog: str | None, allow_include: tuple[str, ...], what: str = "") -> Loaded:
     try:
         return load_catalog(catalog, [Path(p) for p in allow_include])
     except ProblemsError as exc:
-        print_problems(exc.problems)
+        print_problems(exc.problems, what)
         raise Failed(1) from None
 
 
-def print_coverage(cov: Coverage) -> None:
+def _cannot_write(path: Path | str, exc: OSError) -> Failed:
+    """Print why `path` could not be written (a folder missing, no permission, disk full…); exit 1."""
+    reason = "它所在的文件夹不存在" if isinstance(exc, FileNotFoundError) else describe_os_error(exc)
+    err.print(f"{exc.filename or path}: 无法写入：{reason}。请检查路径，或换一个位置。", markup=False, style="red")
+    return Failed(1)
+
+
+def print_coverage(cov: Coverage, words: dict[str, str]) -> None:
     table = Table(title="各层级覆盖情况", title_justify="left")
     for col, just in (("序号", "right"), ("层级", "left"), ("类型", "left"), ("人数", "right"),
                       ("主体责任", "right"), ("监督责任", "right"), ("年度任务", "right")):
@@ -71,10 +342,44 @@ def print_coverage(cov: Coverage) -> None:
         levels.add_row(str(row.level), row.name, str(row.pairs))
     levels.add_row("", "合计", str(cov.pairs), style="bold")
     out.print(levels)
-    out.print(f"人员 {cov.people} 人，处室（单位）{cov.divisions} 个，纪实本 {cov.books} 本。", markup=False)
+    units = "，".join(f"{kind} {n} 个" for kind, n in cov.divisions.items()) or f"{words['处室']} 0 个"
+    out.print(f"人员 {cov.people} 人，{units}，纪实本 {cov.books} 本。", markup=False)
+    if cov.vacant:
+        out.print(f"主要负责人空缺：{'、'.join(cov.vacant)}（任职后补写 head，补签责任书）。", markup=False)
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class Door(Group):
+    """The top-level group: Click's own errors printed as one Chinese line, and never a traceback."""
+
+    def main(self, args=None, prog_name=None, complete_var=None, standalone_mode=True, **extra):
+        if not standalone_mode:
+            return super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
+        try:
+            code = super().main(args, prog_name or "dutydocs", complete_var, standalone_mode=False, **extra)
+        except click.UsageError as exc:
+            command = exc.ctx.command_path if exc.ctx else "dutydocs"
+            said = _tidy(exc.format_message())
+            err.print(f"{said}{'' if said.endswith(('？', '。')) else '。'}运行 {command} --help 查看用法。",
+                      markup=False, style="red")
+            sys.exit(exc.exit_code)
+        except click.exceptions.Abort as exc:
+            signum = getattr(exc.__cause__, "signum", 2)
+            err.print("已中断。已写完的文档完好，没写完的不会留下半个文件；再运行一次即可补齐。", markup=False)
+            sys.exit(128 + signum)
+        except click.ClickException as exc:
+            err.print(_tidy(exc.format_message()), markup=False, style="red")
+            sys.exit(exc.exit_code)
+        except Exception as exc:  # a clerk never sees a traceback
+            if os.environ.get("DUTYDOCS_DEBUG"):
+                raise
+            err.print(f"程序内部错误：{type(exc).__name__}: {exc}。这是 dutydocs 的缺陷，不是目录的问题；"
+                      "请把这条信息和所用目录发给维护人员（设置环境变量 DUTYDOCS_DEBUG=1 可看到详细信息）。",
+                      markup=False, style="red")
+            sys.exit(70)
+        sys.exit(code if isinstance(code, int) else 0)
+
+
+@click.group(cls=Door, name="dutydocs", context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, "-V", "--version", message="dutydocs %(version)s")
 def cli() -> None:
     """dutydocs：由 YAML 目录生成党风廉政建设责任清单、廉政责任书和全程纪实本（Word 文档）。
@@ -94,8 +399,8 @@ allow_option = click.option("--allow-include", multiple=True, metavar="文件夹
 @click.option("--strict", is_flag=True, help="有责任盲区等提醒时也以非零状态退出。")
 def check(catalog: str | None, allow_include: tuple[str, ...], strict: bool) -> None:
     """检查目录：报告所有错误，并列出各层级、各层面的覆盖情况和责任盲区。"""
-    loaded = _load(catalog, allow_include)
-    print_coverage(loaded.coverage)
+    loaded = _load(catalog, allow_include)  # check writes nothing: no word about the output folder
+    print_coverage(loaded.coverage, loaded.org.wording.words)
     if loaded.warnings:
         out.print(f"\n提醒 {len(loaded.warnings)} 条（不影响生成文档，但请核实）：", style="yellow")
         for w in loaded.warnings:
@@ -112,13 +417,16 @@ def _kinds(only: tuple[str, ...]) -> tuple[str, ...]:
         return KINDS
     chosen = []
     for value in only:
-        for bit in value.replace("，", ",").split(","):
+        for bit in value.replace("，", ",").replace("、", ",").split(","):
             bit = bit.strip()
             if not bit:
                 continue
             kind = KIND_ALIASES.get(bit.lower())
             if kind is None:
-                err.print(f"--only 的取值「{bit}」不认识，可选：清单、责任书、纪实本。", markup=False, style="red")
+                near = closest(bit, [*KINDS, *KIND_ALIASES])
+                near = f"是不是想写「{KIND_ALIASES.get(near.lower(), near)}」？" if near else ""
+                err.print(f"--only 的取值「{bit}」不认识，{near}可选：{'、'.join(KINDS)}。运行 dutydocs build --help 查看用法。",
+                          markup=False, style="red")
                 raise Failed(2)
             if kind not in chosen:
                 chosen.append(kind)
@@ -128,34 +436,47 @@ def _kinds(only: tuple[str, ...]) -> tuple[str, ...]:
 @cli.command()
 @catalog_argument
 @click.option("-o", "--output", "output", default="output", show_default=True, metavar="文件夹", help="文档输出到哪个文件夹。")
-@click.option("--only", multiple=True, metavar="类别", help="只生成某类文档：清单、责任书、纪实本（可写多次或用逗号分隔）。")
+@click.option("--only", multiple=True, metavar="类别",
+              help=f"只生成某类文档：{'、'.join(KINDS)}（可写多次或用逗号分隔）。")
 @click.option("--templates", "templates", metavar="文件夹", help="使用这个文件夹里的自备模板（文件名同默认模板）。")
-@click.option("-j", "--jobs", type=click.IntRange(1, 64), default=None, metavar="N", help="同时使用几个进程（默认：CPU 核数）。")
-@click.option("--force", is_flag=True, help="重新生成全部文档，包括未变化的和手工改过的。")
+@click.option("-j", "--jobs", type=Between(1, 64), default=None, metavar="N", help="同时使用几个进程（默认：CPU 核数）。")
+@click.option("--force", is_flag=True,
+              help="重新生成全部文档，包括生成后又手工改过的（手工改动会被覆盖）和没有生成记录、无法判断是否改过的。")
 @click.option("--bundle", is_flag=True, help="另外把每类文档合成一个打印文件（合订本）。")
 @click.option("--duplex", is_flag=True, help="合订本用于双面打印：每份文档从奇数页开始。")
 @click.option("--pdf", is_flag=True, help="另外用 LibreOffice 转成 PDF。")
 @allow_option
+@click.option("--allow-templates", multiple=True, metavar="文件夹",
+              help="允许目录里的 templates 使用这个文件夹里的模板（默认只能用目录所在文件夹里的）。")
 def build_cmd(catalog: str | None, output: str, only: tuple[str, ...], templates: str | None, jobs: int | None,
-              force: bool, bundle: bool, duplex: bool, pdf: bool, allow_include: tuple[str, ...]) -> None:
+              force: bool, bundle: bool, duplex: bool, pdf: bool, allow_include: tuple[str, ...],
+              allow_templates: tuple[str, ...]) -> None:
     """生成文档：责任清单、每对签订人的廉政责任书、每位干部的全程纪实本，以及文件索引。"""
     kinds = _kinds(only)
-    loaded = _load(catalog, allow_include)
+    loaded = _load(catalog, allow_include, NOTHING_WRITTEN)
     total = sum(1 for _ in plan(loaded.org, kinds))
     jobs = jobs or default_jobs()
-    out_dir = Path(output)
-    with Progress(TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-                  console=err, transient=False, disable=not err.is_terminal) as bar:
-        task = bar.add_task("生成文档", total=total)
-        try:
-            report = build(loaded, out_dir, kinds, Path(templates) if templates else None, jobs, force,
-                           progress=lambda kind, n: bar.advance(task, n))
-        except ProblemsError as exc:
-            print_problems(exc.problems)
-            raise Failed(1) from None
-    print_report(report, jobs)
-    if bundle or duplex or pdf:
-        _extras(loaded, report, kinds, bundle or duplex, duplex, pdf)
+
+    def waiting(folder: Path) -> None:
+        err.print(f"另一个 dutydocs 正在向 {folder} 生成文档，等它完成后再开始……", markup=False, style="yellow")
+
+    with contextlib.ExitStack() as hold:  # the folder stays locked until bundles and PDFs are made too
+        with Progress(TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                      console=err, transient=False, disable=not err.is_terminal) as bar:
+            task = bar.add_task("生成文档", total=total)
+            try:
+                report = build(loaded, output, kinds, Path(templates) if templates else None, jobs, force,
+                               progress=lambda kind, n: bar.advance(task, n),
+                               allow_templates=[Path(p) for p in allow_templates], waiting=waiting, hold=hold)
+            except WriteFailed as exc:
+                print_problems(exc.problems, "已写好的文档完好，没写完的不会留下半个文件；问题解决后再运行一次即可补齐。")
+                raise Failed(1) from None
+            except ProblemsError as exc:
+                print_problems(exc.problems, NOTHING_WRITTEN)
+                raise Failed(1) from None
+        print_report(report, jobs)
+        if bundle or duplex or pdf:
+            _extras(loaded, report, kinds, bundle or duplex, duplex, pdf)
 
 
 def _extras(loaded: Loaded, report: BuildReport, kinds: tuple[str, ...], bundle: bool, duplex: bool, pdf: bool) -> None:
@@ -169,10 +490,12 @@ def _extras(loaded: Loaded, report: BuildReport, kinds: tuple[str, ...], bundle:
         except ProblemsError as exc:
             print_problems(exc.problems, "合订本未生成。")
             raise Failed(1) from None
+        except OSError as exc:
+            raise _cannot_write(report.out, exc) from None
         for b in bundles:
             out.print(f"合订本：{b.path}（{b.documents} 份文档）", markup=False)
     if pdf:
-        target = report.out / "PDF"
+        target = report.out / PDF_FOLDER
         try:
             if bundles:
                 result = bundle_pdfs(bundles, target, report.out)
@@ -181,6 +504,8 @@ def _extras(loaded: Loaded, report: BuildReport, kinds: tuple[str, ...], bundle:
         except PdfError as exc:
             err.print(str(exc), markup=False, style="red")
             raise Failed(3) from None
+        except OSError as exc:
+            raise _cannot_write(target, exc) from None
         out.print(f"PDF：{len(result.files)} 个，用时 {result.seconds:.1f} 秒，在 {target}", markup=False)
 
 
@@ -198,12 +523,19 @@ def print_report(report: BuildReport, jobs: int) -> None:
     table.add_row("合计", str(sum(report.counts.values())), style="bold")
     out.print(table)
     s = report.status
-    out.print(f"新写入 {s['written']} 份，未变化 {s['unchanged']} 份，保留手工修改 {s['kept']} 份；"
+    unrecorded = f"，没有生成记录、未覆盖 {s['unrecorded']} 份" if s["unrecorded"] else ""
+    out.print(f"新写入 {s['written']} 份，未变化 {s['unchanged']} 份，保留手工修改 {s['kept']} 份{unrecorded}；"
               f"用时 {report.seconds:.1f} 秒（{jobs} 个进程）。", markup=False)
     out.print(f"文档在：{report.out}（文件索引：索引.xlsx、索引.csv）", markup=False)
     if report.kept:
         out.print("以下文档生成后被手工修改过，未覆盖（确需重新生成请加 --force）：", style="yellow")
         for rel in report.kept:
+            out.print(f"  {rel}", markup=False, style="yellow")
+    if report.unrecorded:
+        out.print(f"以下 {len(report.unrecorded)} 份文档与按目录现在生成的不同，但输出文件夹里没有它们的生成记录"
+                  "（.dutydocs-manifest.json 不存在、无法读取或没有记下它们），无法判断是不是生成后手工改过的，所以未覆盖。"
+                  "确认其中没有要保留的手工修改后，加 --force 重新生成：", markup=False, style="yellow")
+        for rel in report.unrecorded:
             out.print(f"  {rel}", markup=False, style="yellow")
     if report.stale:
         out.print("以下文档是以前生成的，目录里已没有对应的人或对子，请核实后手工删除：", style="yellow")
@@ -221,7 +553,10 @@ def schema(output: str | None) -> None:
     """输出目录的 JSON Schema，供编辑器补全和检查键名。"""
     text = json.dumps(json_schema(), ensure_ascii=False, indent=2)
     if output:
-        Path(output).write_text(text + "\n", "utf-8")
+        try:
+            Path(output).write_text(text + "\n", "utf-8")
+        except OSError as exc:
+            raise _cannot_write(output, exc) from None
         out.print(f"已写入 {output}", markup=False)
     else:
         click.echo(text)
@@ -232,10 +567,16 @@ def schema(output: str | None) -> None:
 def init(folder: str) -> None:
     """在文件夹里建一份带注释的起步目录，供填写。"""
     target = Path(folder)
+    if target.exists() and not target.is_dir():
+        err.print(f"{target} 是一个文件，不是文件夹。请指定一个新的或空的文件夹。", markup=False, style="red")
+        raise Failed(1)
     if target.exists() and any(target.iterdir()):
         err.print(f"文件夹 {target} 不是空的。为免覆盖已有文件，请指定一个新的或空的文件夹。", markup=False, style="red")
         raise Failed(1)
-    shutil.copytree(starter_catalog(), target, dirs_exist_ok=True)
+    try:
+        shutil.copytree(starter_catalog(), target, dirs_exist_ok=True, copy_function=shutil.copyfile)
+    except OSError as exc:
+        raise _cannot_write(target, exc) from None
     out.print(f"已在 {target} 建立起步目录。下一步：编辑其中的 YAML 文件，然后运行 dutydocs check {target}", markup=False)
 
 
@@ -250,56 +591,22 @@ def templates() -> None:
 def export(folder: str, force: bool) -> None:
     """把默认模板复制到文件夹。"""
     target = Path(folder)
-    target.mkdir(parents=True, exist_ok=True)
-    for name in TEMPLATE_NAMES.values():
-        dest = target / name
-        if dest.exists() and not force:
-            err.print(f"{dest} 已存在，未覆盖（加 --force 覆盖）。", markup=False, style="yellow")
-            continue
-        shutil.copyfile(templates_dir() / name, dest)
-        out.print(f"已导出 {dest}", markup=False)
-
-
-_USAGE = [
-    (re.compile(r"No such option:? '?([^'\s.]+)'?\.? Did you mean '([^']+)'"), "没有这个选项：{0}，是不是想写 {1}？"),
-    (re.compile(r"No such option:? '?([^'\s.]+)"), "没有这个选项：{0}"),
-    (re.compile(r"No such command '([^']+)'"), "没有这个命令：{0}"),
-    (re.compile(r"Got unexpected extra arguments? \((.+)\)"), "多了参数：{0}"),
-    (re.compile(r"Missing argument '([^']+)'"), "缺少参数 {0}"),
-    (re.compile(r"Option '([^']+)' requires an argument"), "选项 {0} 后面要写一个值"),
-    (re.compile(r"Invalid value for '([^']+)'"), "选项 {0} 的值不对"),
-]
-
-
-def _usage_message(exc: click.UsageError) -> str:
-    text = exc.format_message()
-    for pattern, chinese in _USAGE:
-        m = pattern.search(text)
-        if m:
-            return chinese.format(*m.groups())
-    return "命令写法不对"
+    if target.exists() and not target.is_dir():
+        err.print(f"{target} 是一个文件，不是文件夹。请指定一个文件夹（没有的会新建）。", markup=False, style="red")
+        raise Failed(1)
+    try:
+        target.mkdir(parents=True, exist_ok=True)
+        for name in sorted(p.name for p in templates_dir().glob("*.docx")):
+            dest = target / name
+            if dest.exists() and not force:
+                err.print(f"{dest} 已存在，未覆盖（加 --force 覆盖）。", markup=False, style="yellow")
+                continue
+            shutil.copyfile(templates_dir() / name, dest)
+            out.print(f"已导出 {dest}", markup=False)
+    except OSError as exc:
+        raise _cannot_write(target, exc) from None
 
 
 def main() -> None:
-    """The console script: Click's own usage errors in Chinese too, and never a traceback."""
-    try:
-        code = cli.main(prog_name="dutydocs", standalone_mode=False)
-    except click.UsageError as exc:
-        command = exc.ctx.command_path if exc.ctx else "dutydocs"
-        said = _usage_message(exc)
-        err.print(f"{said}{'' if said.endswith('？') else '。'}运行 {command} --help 查看用法。", markup=False, style="red")
-        sys.exit(2)
-    except click.exceptions.Abort:
-        err.print("已中断。已写完的文档完好，未写完的不会留下半个文件。", markup=False)
-        sys.exit(130)
-    except click.ClickException as exc:
-        err.print(exc.format_message(), markup=False, style="red")
-        sys.exit(exc.exit_code)
-    except Exception as exc:  # a clerk never sees a traceback
-        if os.environ.get("DUTYDOCS_DEBUG"):
-            raise
-        err.print(f"程序内部错误：{type(exc).__name__}: {exc}。这是 dutydocs 的缺陷，不是目录的问题；"
-                  "请把这条信息和所用目录发给维护人员（设置环境变量 DUTYDOCS_DEBUG=1 可看到详细信息）。",
-                  markup=False, style="red")
-        sys.exit(70)
-    sys.exit(code if isinstance(code, int) else 0)
+    """The console script."""
+    cli.main(prog_name="dutydocs")

@@ -39,7 +39,8 @@ class Coverage:
     levels: list[LevelRow]
     people: int
     books: int
-    divisions: int
+    divisions: dict[str, int]  # by kind, in the catalogue's order
+    vacant: list[str]  # units whose head post is empty (空缺)
     warnings: list[Problem]
 
     @property
@@ -69,6 +70,8 @@ def coverage(org: Organisation, positions: Positions | None = None) -> Coverage:
     signers = {p.superior.name for p in org.pairs} | {p.subordinate.name for p in org.pairs}
     for i, person in enumerate(cat.people):
         path = ("people", i, "name")
+        if person.external:
+            continue  # someone outside the organ who signs a letter with it
         if not org.tiers_of.get(person.name):
             warnings.append(positions.problem(
                 path, f"责任盲区：「{person.name}」不属于任何层级。请检查他的岗位（posts）或职级（rank），"
@@ -81,12 +84,18 @@ def coverage(org: Organisation, positions: Positions | None = None) -> Coverage:
         if not org.supervisors_of.get(div.name):
             warnings.append(positions.problem(
                 path, f"责任盲区：「{div.name}」没有分管领导。请在某位领导的 supervises 里加上它。", "warning"))
-        if not div.head:
+        if not div.head and not div.vacant:
             warnings.append(positions.problem(
-                path, f"「{div.name}」没有写主要负责人（head），分管领导与它签不了责任书。", "warning"))
+                path, f"「{div.name}」没有写主要负责人（head），分管领导与它签不了责任书。主要负责人空缺的，"
+                "写 vacant: true，任职后补写 head 再补签。", "warning"))
     for i, info in enumerate(org.tiers):
+        if info.tier.external:
+            continue  # its members are outside the organ: nobody here holds it
         if not info.holders:
             warnings.append(positions.problem(
                 ("tiers", i, "holders"), f"责任盲区：层级「{info.tier.name}」没有任何人担任。"
                 "请检查 holders 的写法，或给相应的人加上岗位。", "warning"))
-    return Coverage(tiers, levels, len(cat.people), len(org.book_holders()), len(cat.divisions), warnings)
+    vacant = [d.name for d in cat.divisions if d.vacant]
+    kinds = Counter(d.kind or org.wording.words["处室"] for d in cat.divisions)
+    people = sum(1 for p in cat.people if not p.external)
+    return Coverage(tiers, levels, people, len(org.book_holders()), dict(kinds), vacant, warnings)

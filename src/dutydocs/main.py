@@ -8,10 +8,12 @@ from pathlib import Path
 from .catalog import RawCatalog, load_raw
 from .coverage import Coverage, coverage
 from .errors import Problem, ProblemsError, errors_only
+from .kinds import REGISTRY
 from .model import Catalog
 from .org import Organisation, build_org
 from .resources import sample_catalog
-from .validate import cross_check, structure
+from .validate import cross_check, structure_partial
+from .wording import resolve
 
 
 @dataclass
@@ -26,21 +28,38 @@ class Loaded:
 
 
 def load_catalog(path: Path | str | None = None, allow_include: list[Path] | None = None) -> Loaded:
-    """Load, validate and derive a catalogue; raise ProblemsError listing every error found."""
+    """Load, validate and derive a catalogue; raise ProblemsError listing every error found.
+
+    Every stage runs on whatever the earlier ones could make sense of, so a clerk sees the
+    syntax errors of all files, the shape errors and the broken references in one run."""
     raw, problems = load_raw(Path(path) if path else sample_catalog(), allow_include)
-    if raw is None or errors_only(problems):
+    if raw is None:
         raise ProblemsError(sorted(problems, key=_order))
-    catalog, shape_problems = structure(raw)
+    catalog, shape_problems, positions = structure_partial(raw)
+    problems += shape_problems
     if catalog is None:
-        raise ProblemsError(sorted(problems + shape_problems, key=_order))
+        raise ProblemsError(_report(problems))
+    wording, word_problems = resolve(catalog, positions)
+    problems += word_problems
+    broken = set(getattr(raw, "broken_sections", ()) or ()) | getattr(positions, "unsure", set())
+    problems += cross_check(catalog, positions, wording, raw.data, broken)
     raw.data = {}  # the model holds it now; positions stay for the messages
-    problems += cross_check(catalog, raw.positions)
-    org = build_org(catalog, raw.positions)
+    wording.set_values(catalog)
+    org = build_org(catalog, wording, positions)
     problems += org.problems
     if errors_only(problems):
-        raise ProblemsError(sorted(problems, key=_order))
+        held_back = {id(p) for p in getattr(positions, "held_back", ())}
+        raise ProblemsError(_report([p for p in problems if id(p) not in held_back]))
+    for kind in REGISTRY:
+        if kind.check is not None:
+            problems += kind.check(org, raw.positions)
     cov = coverage(org, raw.positions)
     return Loaded(raw, catalog, org, cov, problems + cov.warnings)
+
+
+def _report(problems: list[Problem]) -> list[Problem]:
+    """With errors to fix, reminders only distract: the errors, in file and line order."""
+    return sorted(errors_only(problems), key=_order)
 
 
 def _order(p: Problem) -> tuple:

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import (
     BaseModel,
@@ -19,7 +19,7 @@ from pydantic import (
     model_validator,
 )
 
-Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
+Text = Annotated[str, BeforeValidator(lambda v: _text(v)), StringConstraints(strip_whitespace=True, min_length=1)]
 
 
 def _listify(value: object) -> object:
@@ -27,18 +27,52 @@ def _listify(value: object) -> object:
     return [value] if isinstance(value, (str, int)) and not isinstance(value, bool) else value
 
 
-_DATE_LIKE = re.compile(r"^\d{4}-\d{1,2}-\d{1,2}$")
+# A date as clerks type it: 2026-02-18, 2026-2-18, 2026/2/18, 2026.2.18, 2026年2月18日 (quoted or not).
+_DATE_LIKE = re.compile(r"^(\d{4})\s*(?:-|/|\.|年)\s*(\d{1,2})\s*(?:-|/|\.|月)\s*(\d{1,2})\s*日?$")
+_BAD_DATE = ("「{}」不是有效的日期。请按 年-月-日 写，如 2026-03-15，"
+             "并确认这一天存在（如 2 月没有 30 日）。")
 
 
-def _due(value: object) -> object:
+def source_text(value: object) -> str | None:
+    """The text a YAML scalar was written as (the loader keeps it on numbers and dates)."""
+    text = getattr(value, "yaml_text", None)
+    return text if isinstance(text, str) else None
+
+
+def _text(value: object) -> object:
+    """Text fields keep what the clerk wrote: `name: 0110` stays 0110, `due: 0630` stays 0630."""
+    written = source_text(value)
+    if written is not None:
+        return written
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return str(value)
+    return value
+
+
+def parse_date(value: object) -> object:
+    """A date field accepts a YAML date or the text of one; anything date-like but impossible is an error."""
     if isinstance(value, dt.datetime):
         return value.date()
     if isinstance(value, dt.date):
+        return dt.date(value.year, value.month, value.day)
+    if isinstance(value, str):
+        m = _DATE_LIKE.match(value.strip())
+        if m:
+            try:
+                return dt.date(*(int(g) for g in m.groups()))
+            except ValueError:
+                raise ValueError(_BAD_DATE.format(value.strip())) from None
+    return value
+
+
+def _due(value: object) -> object:
+    value = parse_date(value)
+    if isinstance(value, dt.date):
         return value
+    written = source_text(value)
+    if written is not None:
+        return written
     if isinstance(value, str) and value.strip():
-        if _DATE_LIKE.match(value.strip()):
-            raise ValueError(f"「{value.strip()}」不是有效的日期。请按 年-月-日 写，如 2026-03-15，"
-                             "并确认这一天存在（如 2 月没有 30 日）。")
         return value.strip()
     if isinstance(value, int) and not isinstance(value, bool):
         return str(value)
@@ -51,13 +85,10 @@ Due = Annotated[
     BeforeValidator(_due),
     WithJsonSchema({"anyOf": [{"type": "string", "format": "date"}, {"type": "string", "minLength": 1}]}),
 ]
-Rank = Literal["正厅级", "副厅级", "正处级", "副处级", "正科级", "副科级", "科员", "其他"]
+DateField = Annotated[dt.date, BeforeValidator(parse_date)]
 DutyType = Literal["主体责任", "监督责任"]
 TierKind = Literal["组织", "岗位"]
-DivisionKind = Literal["处室", "单位", "专工委"]
 TalkKind = Literal["一般性廉政谈话", "任前廉政谈话", "提醒谈话", "信访核实谈话"]
-
-RANKS: tuple[str, ...] = Rank.__args__  # type: ignore[attr-defined]
 
 
 class Model(BaseModel):
@@ -65,28 +96,29 @@ class Model(BaseModel):
 
 
 class Organ(Model):
-    name: Text = Field(description="机关全称，印在标题和封面上")
-    short_name: Text | None = Field(None, description="机关简称")
-    party_group: Text = Field(description="机关党组全称（发文机关、责任书的签订方）")
-    inspection_group: Text | None = Field(None, description="派驻纪检监察组（或机关纪委）全称，印在纪实本封面")
+    name: Text = Field(description="单位全称（印在标题和封面上）")
+    kind: Text = Field("机关", description="单位类型，决定用词的默认值：机关、局、乡镇、高校、国企、医院")
+    short_name: Text | None = Field(None, description="简称")
+    party_group: Text = Field(description="党组（党委）全称：发文机关、责任书的签订方，如 中共某某局党组")
+    inspection_group: Text | None = Field(None, description="纪检机构全称（派驻纪检监察组、纪委），印在纪实本封面")
     year: int = Field(ge=2000, le=2100, description="年度，如 2026")
-    issue_date: dt.date | None = Field(None, description="清单印发、责任书签订的日期，如 2026-02-18")
+    issue_date: DateField | None = Field(None, description="清单印发、责任书签订的日期，如 2026-02-18")
     record_period: Literal["季度", "月"] = Field("季度", description="纪实本按季度还是按月分页")
     letter_copies: int = Field(3, ge=1, le=9, description="每份责任书一式几份")
-    letter_keepers: Text = Field(
-        "责任领导、责任人各执一份，一份交机关纪委备案",
-        description="责任书各份由谁保存",
-    )
+    list_landscape: bool = Field(False, description="责任清单用横版（A4 横向）印")
+    words: dict[Text, Text] = Field(
+        default_factory=dict,
+        description="本单位的用词，覆盖单位类型的默认值，如 {处室: 科室, 纪检: 派驻纪检监察组}")
 
 
 class Selector(Model):
     """Picks people: by post, rank, name, tier or division; `exclude` takes some out again."""
 
     posts: TextList = Field(default_factory=list, description="担任这些岗位的人")
-    ranks: Annotated[list[Rank], BeforeValidator(_listify)] = Field(default_factory=list, description="这些职级的人")
+    ranks: TextList = Field(default_factory=list, description="这些职级的人")
     people: TextList = Field(default_factory=list, description="这些人（姓名）")
     tiers: TextList = Field(default_factory=list, description="属于这些层级（代号）的人")
-    divisions: TextList = Field(default_factory=list, description="这些处室（单位）的人")
+    divisions: TextList = Field(default_factory=list, description="这些处室（科室、部门）的人")
     exclude: Selector | None = Field(None, description="从上面选中的人里再排除的人")
 
     def is_empty(self) -> bool:
@@ -100,7 +132,12 @@ class Duty(Model):
     measure: Text | None = Field(None, description="具体措施或标准")
     due: Due | None = Field(None, description="完成时限或频次：每季度、6月底前、全年，或日期")
     evidence: Text | None = Field(None, description="履责佐证（表现形式），如 会议纪要")
-    owner: Text | None = Field(None, description="责任主体；不写时为层级名称")
+    owner: Text | None = Field(None, description="责任主体（印在清单的“责任主体”栏）")
+    lead: TextList = Field(default_factory=list, description="牵头单位（印在清单的“责任主体”栏）")
+    assist: TextList = Field(default_factory=list, description="配合单位（印在清单的“责任主体”栏）")
+    posts: TextList = Field(default_factory=list,
+                            description="只由担任这些岗位的人承担（如 党支部书记）；不写时层级里每个人都承担")
+    in_letter: bool = Field(True, description="写 false 时不写入责任书（如“签订责任书”这类条目本身）")
 
 
 class Tier(Model):
@@ -108,19 +145,22 @@ class Tier(Model):
     name: Text = Field(description="层级名称，印在清单上")
     kind: TierKind = Field(description="组织（集体）或 岗位（由人担任）")
     holders: Selector = Field(default_factory=Selector, description="谁属于这个层级")
+    leader: Selector | None = Field(None, description="组织层级由谁牵头（如 机关党委书记）：他的责任书含本组织的职责")
+    external: bool = Field(False, description="成员在本单位之外（如派驻纪检监察组）：不写 holders，不发纪实本")
     duties: list[Duty] = Field(default_factory=list, description="本层级的职责")
 
 
 class Division(Model):
-    name: Text = Field(description="处室（单位、专门委员会）名称")
-    kind: DivisionKind = Field("处室", description="处室 / 单位 / 专工委")
+    name: Text = Field(description="处室（科室、部门、站所）名称")
+    kind: Text | None = Field(None, description="类型，用本单位的说法，如 处室、科室、直属单位、专工委")
     head: Text | None = Field(None, description="主要负责人姓名")
+    vacant: bool = Field(False, description="主要负责人空缺：写 true 后不再提醒")
     duties: list[Duty] = Field(default_factory=list, description="本处室自己的党风廉政建设职责（横向责任）")
 
 
 class Horizontal(Model):
-    title: Text = Field("各专门委员会（工作委员会）党风廉政建设职责", description="清单中横向责任部分的标题")
-    applies_to: list[DivisionKind] = Field(default_factory=lambda: ["专工委"], description="适用于哪些类型的处室")
+    title: Text | None = Field(None, description="清单中横向责任部分的标题")
+    applies_to: TextList = Field(default_factory=list, description="共同职责适用于哪些类型（kind）的处室")
     duties: list[Duty] = Field(default_factory=list, description="共同职责")
 
 
@@ -128,9 +168,11 @@ class Person(Model):
     name: Text = Field(description="姓名（本目录内唯一）")
     title: Text | None = Field(None, description="印在文书上的职务全称")
     posts: TextList = Field(default_factory=list, description="担任的岗位（取自 posts）")
-    rank: Rank | None = Field(None, description="职级")
-    division: Text | None = Field(None, description="所在处室（单位）")
-    supervises: TextList = Field(default_factory=list, description="分管的处室（单位）")
+    rank: Text | None = Field(None, description="职级（取自 ranks）")
+    division: Text | None = Field(None, description="所在处室（科室、部门）")
+    supervises: TextList = Field(default_factory=list, description="分管的处室（科室、部门）")
+    duties: list[Duty] = Field(default_factory=list, description="本人特有的职责（量身定制，写入他的责任书和纪实本）")
+    external: bool = Field(False, description="本单位以外的人（如与本单位签责任书的县委书记）：不属于任何层级，不发纪实本")
 
     @property
     def display_title(self) -> str:
@@ -140,6 +182,11 @@ class Person(Model):
 class Level(Model):
     level: int = Field(ge=1, le=9, description="层面编号")
     name: Text = Field(description="层面名称，如 党组书记与班子成员")
+    signs_as: TextList = Field(default_factory=list,
+                               description="责任人以哪些岗位的身份签订（如 党支部书记）：责任书只列这些岗位的职责")
+    clauses: Text | None = Field(None, description="本层面责任书用哪一套条款：班子、分管、支部（见 wording.yaml 的 letter.sets）")
+    types: list[DutyType] = Field(default_factory=list,
+                                  description="本层面责任书只列这些类型的职责，如 [监督责任]（监督责任书）")
     assessment: list[Text] | None = Field(None, description="本层面责任书的考核条款（段落）")
     accountability: list[Text] | None = Field(None, description="本层面责任书的责任追究条款（段落）")
 
@@ -149,6 +196,8 @@ class Rule(Model):
     superior: Selector = Field(description="责任领导（上级）是谁")
     subordinate: Selector | None = Field(None, description="责任人（下级）是谁；via: 分管 时不写")
     via: Literal["分管"] | None = Field(None, description="写“分管”时：上级与他分管处室的主要负责人签订")
+    kinds: TextList = Field(default_factory=list,
+                            description="via: 分管 时只与这些类型（kind）的处室负责人签订，如 [村]")
 
     @model_validator(mode="after")
     def _needs_subordinate(self) -> Rule:
@@ -175,6 +224,7 @@ class Task(Model):
     text: Text = Field(description="年度目标任务")
     tier: Text | None = Field(None, description="属于哪个层级（代号）")
     person: Text | None = Field(None, description="属于哪个人（姓名）")
+    posts: TextList = Field(default_factory=list, description="层级任务只由担任这些岗位的人承担（如 党支部书记）")
     due: Due | None = Field(None, description="完成时限")
     measure: Text | None = Field(None, description="具体措施")
 
@@ -187,7 +237,7 @@ class Task(Model):
 
 class Record(Model):
     person: Text = Field(description="纪实本持有人")
-    date: dt.date = Field(description="日期")
+    date: DateField = Field(description="日期")
     duty: Text | None = Field(None, description="清单编号，如 6-2；年-1 表示本人第 1 项年度任务")
     content: Text = Field(description="履责情况（做法、内容）")
     participants: Text | None = Field(None, description="参加人员或对象")
@@ -196,7 +246,7 @@ class Record(Model):
 
 
 class Talk(Model):
-    date: dt.date = Field(description="谈话日期")
+    date: DateField = Field(description="谈话日期")
     talker: Text = Field(description="谈话人")
     target: Text = Field(description="谈话对象（姓名）")
     kind: TalkKind = Field("一般性廉政谈话", description="谈话类型")
@@ -207,25 +257,28 @@ class Talk(Model):
 
 
 class Check(Model):
-    date: dt.date = Field(description="检查日期")
+    date: DateField = Field(description="检查日期")
     person: Text = Field(description="被检查的人（纪实本持有人）")
     method: Text | None = Field(None, description="检查方式")
     matter: Text | None = Field(None, description="检查事项")
     findings: Text | None = Field(None, description="发现问题")
     opinion: Text | None = Field(None, description="处理意见")
+    owner: Text | None = Field(None, description="整改责任人")
+    checker: Text | None = Field(None, description="检查人")
 
 
 class Rectification(Model):
-    person: Text = Field(description="整改责任人（纪实本持有人）")
+    person: Text = Field(description="纪实本持有人")
     problem: Text = Field(description="问题")
     measure: Text | None = Field(None, description="整改措施")
+    owner: Text | None = Field(None, description="整改责任人；不写时为纪实本持有人")
     due: Due | None = Field(None, description="整改时限")
     status: Text | None = Field(None, description="整改情况")
-    closed: dt.date | None = Field(None, description="销号日期")
+    closed: DateField | None = Field(None, description="销号日期")
 
 
 class Catalog(Model):
-    """One organ, one year: everything the three documents are made from."""
+    """One organ, one year: everything the documents are made from."""
 
     model_config = ConfigDict(
         extra="forbid",
@@ -237,10 +290,11 @@ class Catalog(Model):
 
     version: Literal[1] = Field(1, description="目录格式版本")
     templates: Text | None = Field(None, description="自备模板所在文件夹（相对于目录文件）")
-    organ: Organ = Field(description="机关")
-    posts: TextList = Field(default_factory=list, description="本机关的岗位名称")
+    organ: Organ = Field(description="本单位")
+    posts: TextList = Field(default_factory=list, description="本单位的岗位名称")
+    ranks: TextList | None = Field(None, description="本单位的职级名称；不写时用单位类型的默认值")
     tiers: list[Tier] = Field(min_length=1, description="层级，按顺序")
-    divisions: list[Division] = Field(default_factory=list, description="处室、单位、专门委员会")
+    divisions: list[Division] = Field(default_factory=list, description="处室（科室、部门、站所）")
     horizontal: Horizontal | None = Field(None, description="横向责任（专门委员会等的共同职责）")
     people: list[Person] = Field(default_factory=list, description="人员")
     signing: Signing = Field(default_factory=Signing, description="廉政责任书的签订")
@@ -249,6 +303,8 @@ class Catalog(Model):
     talks: list[Talk] = Field(default_factory=list, description="已有的廉政谈话记录")
     checks: list[Check] = Field(default_factory=list, description="已有的监督检查记录")
     rectifications: list[Rectification] = Field(default_factory=list, description="问题整改台账")
+    wording: dict[str, Any] | None = Field(
+        None, description="改写文书的固定文字（键同默认措辞文件 wording.yaml），如 {letter: {goal: ...}}")
 
 
 def json_schema() -> dict:

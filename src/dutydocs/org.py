@@ -10,8 +10,7 @@ from dataclasses import dataclass, field
 from .catalog import Positions
 from .errors import Problem, suggest
 from .model import Catalog, Division, Duty, Level, Person, Selector, Task, Tier
-
-DEFAULT_LEVEL_NAMES = {1: "党组层面", 2: "分管层面", 3: "处室（支部）层面"}
+from .wording import Wording
 
 
 @dataclass(frozen=True)
@@ -30,6 +29,7 @@ class SigningPair:
     superior: Person
     subordinate: Person
     source: str  # "规则 N" or "逐对列出"
+    via: bool = False  # derived from a 分管 line: he signs as head of a unit his superior supervises
 
 
 @dataclass
@@ -39,6 +39,13 @@ class TierInfo:
     holders: list[Person]
     duties: list[NumberedDuty]
     tasks: list[Task]
+    leaders: list[Person] = field(default_factory=list)
+
+    @property
+    def supervisory(self) -> bool:
+        """A discipline body: a collective tier whose duties are all 监督责任 (纪委, 派驻组)."""
+        return self.tier.kind == "组织" and bool(self.tier.duties) and all(
+            d.type == "监督责任" for d in self.tier.duties)
 
 
 @dataclass
@@ -52,6 +59,7 @@ class Organisation:
     headed_by: dict[str, list[Division]]
     pairs: list[SigningPair]
     levels: dict[int, Level]
+    wording: Wording
     problems: list[Problem] = field(default_factory=list)
     _pair_index: dict[tuple[int, int], SigningPair] = field(default_factory=dict, repr=False)
 
@@ -61,10 +69,18 @@ class Organisation:
 
     def level_name(self, level: int) -> str:
         lv = self.levels.get(level)
-        return lv.name if lv else DEFAULT_LEVEL_NAMES.get(level, f"第{level}层面")
+        return lv.name if lv else f"第{level}层面"
 
     def post_tiers(self, person: Person) -> list[TierInfo]:
         return [t for t in self.tiers_of.get(person.name, []) if t.tier.kind == "岗位"]
+
+    def led_bodies(self, person: Person) -> list[TierInfo]:
+        """The collective tiers he leads (机关党委书记 → 机关党委): their duties are his to answer for."""
+        return [t for t in self.tiers if any(p.name == person.name for p in t.leaders)]
+
+    def leads_discipline_body(self, person: Person) -> bool:
+        """He leads the discipline body (纪委书记): his letter and book go to the one above it."""
+        return any(t.supervisory for t in self.led_bodies(person))
 
     def book_holders(self) -> list[Person]:
         """Who gets a record book: every cadre who holds a post tier, in catalogue order."""
@@ -74,18 +90,42 @@ class Organisation:
         """Every tier he belongs to, bodies included: a 党组成员's book carries the 党组's duties."""
         return self.tiers_of.get(person.name, [])
 
-    def person_tasks(self, person: Person, tiers: list[TierInfo] | None = None) -> list[Task]:
-        """His annual tasks: those of the given tiers (default: his post tiers), then his own."""
-        tiers = self.post_tiers(person) if tiers is None else tiers
-        tasks = [t for info in tiers for t in info.tasks]
-        return tasks + [t for t in self.catalog.tasks if t.person == person.name]
+    @staticmethod
+    def applies(wanted: list[str], tier: Tier, person: Person, signs_as: set[str] | None = None) -> bool:
+        """Does a duty or task marked for `wanted` posts fall to him (signing as `signs_as`)?
+
+        Unmarked items fall to every holder of the tier; when he signs as some posts only, an
+        unmarked item falls to him if the tier is defined by one of those posts."""
+        if signs_as is None:
+            return not wanted or bool(set(wanted) & set(person.posts))
+        capacity = signs_as & set(person.posts)  # the posts he signs as, among those he holds
+        if wanted:
+            return bool(set(wanted) & capacity)
+        return bool(set(tier.holders.posts) & capacity)
+
+    def tier_duties(self, info: TierInfo, person: Person, signs_as: set[str] | None = None) -> list[NumberedDuty]:
+        return [nd for nd in info.duties if self.applies(nd.duty.posts, info.tier, person, signs_as)]
+
+    def tier_tasks(self, info: TierInfo, person: Person, signs_as: set[str] | None = None) -> list[Task]:
+        return [t for t in info.tasks if self.applies(t.posts, info.tier, person, signs_as)]
+
+    def own_duties(self, person: Person) -> list[NumberedDuty]:
+        """Duties written on the person himself (量身定制), numbered 个-1, 个-2 …"""
+        return [NumberedDuty(f"个-{i}", d, person.name) for i, d in enumerate(person.duties, 1)]
+
+    def own_tasks(self, person: Person) -> list[Task]:
+        return [t for t in self.catalog.tasks if t.person == person.name]
 
     def book_tasks(self, person: Person) -> list[Task]:
-        return self.person_tasks(person, self.book_tiers(person))
+        """His annual tasks in his book: those of every tier he belongs to, then his own."""
+        tiers = self.book_tiers(person)
+        return [t for info in tiers for t in self.tier_tasks(info, person)] + self.own_tasks(person)
 
     def item_codes(self, person: Person) -> list[str]:
-        """The list numbers in his record book: his tiers' duties (2-3), then his tasks (年-1)."""
-        codes = [nd.code for info in self.book_tiers(person) for nd in info.duties]
+        """The list numbers in his record book: his tiers' duties (2-3), his own (个-1), his tasks (年-1)."""
+        codes = [nd.code for info in self.book_tiers(person) for nd in self.tier_duties(info, person)]
+        codes += [nd.code for div in self.headed_by.get(person.name, []) for nd in self.horizontal_duties(div)]
+        codes += [nd.code for nd in self.own_duties(person)]
         return codes + [f"年-{i}" for i in range(1, len(self.book_tasks(person)) + 1)]
 
     def pair_at(self, level: int, seq: int) -> SigningPair:
@@ -93,13 +133,27 @@ class Organisation:
             self._pair_index.update({(p.level, p.seq): p for p in self.pairs})
         return self._pair_index[(level, seq)]
 
-    def horizontal_duties(self, division: Division) -> list[NumberedDuty]:
-        out = []
+    def horizontal_numbers(self) -> dict[str, int]:
+        """The heading number of each part of the list's 横向责任: the common duties are （一）
+        when there are any, then each unit with duties of its own. Codes are 横1-2, 横3-1 …"""
         common = self.catalog.horizontal
-        if common and division.kind in common.applies_to:
-            out += [NumberedDuty(f"横-{i}", d, division.name) for i, d in enumerate(common.duties, 1)]
-        out += [NumberedDuty(f"{division.name}-{i}", d, division.name) for i, d in enumerate(division.duties, 1)]
-        return out
+        first = 2 if common and common.duties else 1
+        units = [d.name for d in self.catalog.divisions if d.duties]
+        return {name: n for n, name in enumerate(units, first)}
+
+    def common_duties(self) -> list[NumberedDuty]:
+        common = self.catalog.horizontal
+        return [NumberedDuty(f"横1-{i}", d, "") for i, d in enumerate(common.duties if common else [], 1)]
+
+    def unit_duties(self, division: Division) -> list[NumberedDuty]:
+        n = self.horizontal_numbers().get(division.name)
+        return [NumberedDuty(f"横{n}-{i}", d, division.name) for i, d in enumerate(division.duties, 1)]
+
+    def horizontal_duties(self, division: Division) -> list[NumberedDuty]:
+        """The duties a unit carries besides the tiers': the common ones of its kind, then its own."""
+        common = self.catalog.horizontal
+        out = self.common_duties() if common and division.kind in common.applies_to else []
+        return out + self.unit_duties(division)
 
     def supervised(self, person: Person) -> list[Division]:
         return [self.divisions[d] for d in person.supervises if d in self.divisions]
@@ -120,9 +174,10 @@ def select(sel: Selector, cat: Catalog, tier_members: dict[str, set[str]]) -> li
 
 
 def _tier_members(cat: Catalog) -> dict[str, set[str]]:
-    """Members of each tier; tiers may be defined by other tiers, resolved in dependency order."""
-    members: dict[str, set[str]] = {}
-    pending = list(cat.tiers)
+    """Members of each tier; tiers may be defined by other tiers, resolved in dependency order.
+    An external body (派驻纪检监察组) has no members inside the organ."""
+    members: dict[str, set[str]] = {t.id: set() for t in cat.tiers if t.external}
+    pending = [t for t in cat.tiers if not t.external]
     while pending:
         progressed = False
         for tier in list(pending):
@@ -138,7 +193,7 @@ def _tier_members(cat: Catalog) -> dict[str, set[str]]:
     return members
 
 
-def build_org(cat: Catalog, positions: Positions | None = None) -> Organisation:
+def build_org(cat: Catalog, wording: Wording, positions: Positions | None = None) -> Organisation:
     """Derive the organisation; `problems` holds what only derivation can find (pair cycles)."""
     positions = positions or Positions()
     members = _tier_members(cat)
@@ -149,7 +204,8 @@ def build_org(cat: Catalog, positions: Positions | None = None) -> Organisation:
         holders = [p for p in cat.people if p.name in members[tier.id]]
         duties = [NumberedDuty(f"{index}-{i}", d, d.owner or tier.name) for i, d in enumerate(tier.duties, 1)]
         tasks = [t for t in cat.tasks if t.tier == tier.id]
-        info = TierInfo(index, tier, holders, duties, tasks)
+        leaders = select(tier.leader, cat, members) if tier.leader else []
+        info = TierInfo(index, tier, holders, duties, tasks, leaders)
         infos.append(info)
         for person in holders:
             tiers_of.setdefault(person.name, []).append(info)
@@ -173,6 +229,7 @@ def build_org(cat: Catalog, positions: Positions | None = None) -> Organisation:
         headed_by=headed_by,
         pairs=pairs,
         levels={lv.level: lv for lv in cat.signing.levels},
+        wording=wording,
         problems=problems,
     )
     org.problems += _check_record_codes(org, positions)
@@ -197,26 +254,30 @@ def _check_record_codes(org: Organisation, positions: Positions) -> list[Problem
 def _derive_pairs(cat: Catalog, members: dict[str, set[str]], people: dict[str, Person],
                   positions: Positions) -> tuple[list[SigningPair], list[Problem]]:
     """Rules in order, then explicit pairs not already derived; an explicit pair sets the level."""
-    found: dict[tuple[str, str], tuple[int, str]] = {}
+    found: dict[tuple[str, str], tuple[int, str, bool]] = {}
     order: list[tuple[str, str]] = []
     explicit_level = {(p.superior, p.subordinate): p.level for p in cat.signing.pairs}
 
-    def add(sup: str, sub: str, level: int, source: str) -> None:
+    def add(sup: str, sub: str, level: int, source: str, via: bool = False) -> None:
         if sup == sub or (sup, sub) in found:
             return
-        found[(sup, sub)] = (explicit_level.get((sup, sub), level), source)
+        found[(sup, sub)] = (explicit_level.get((sup, sub), level), source, via)
         order.append((sup, sub))
 
     heads = {d.name: d.head for d in cat.divisions if d.head}
+    kinds_of = {d.name: d.kind for d in cat.divisions}
     for n, rule in enumerate(cat.signing.rules, 1):
         source = f"规则 {n}"
         superiors = select(rule.superior, cat, members)
         if rule.via == "分管":
+            kinds = set(rule.kinds)
             for sup in superiors:
                 for div in sup.supervises:
+                    if kinds and kinds_of.get(div) not in kinds:
+                        continue
                     head = heads.get(div)
                     if head and head in people:
-                        add(sup.name, head, rule.level, source)
+                        add(sup.name, head, rule.level, source, via=True)
         elif rule.subordinate is not None:
             subordinates = select(rule.subordinate, cat, members)
             for sup in superiors:
@@ -236,7 +297,7 @@ def _derive_pairs(cat: Catalog, members: dict[str, set[str]], people: dict[str, 
     by_level: dict[int, int] = {}
     pairs = []
     for sup, sub in sorted(order, key=lambda k: found[k][0]):
-        level, source = found[(sup, sub)]
+        level, source, via = found[(sup, sub)]
         by_level[level] = by_level.get(level, 0) + 1
-        pairs.append(SigningPair(level, by_level[level], people[sup], people[sub], source))
+        pairs.append(SigningPair(level, by_level[level], people[sup], people[sub], source, via))
     return pairs, problems

@@ -14,6 +14,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from .output import atomic_write
 from .resources import fontconfig_dir
 
 CANDIDATES = (
@@ -24,7 +25,9 @@ CANDIDATES = (
     "/Applications/LibreOffice.app/Contents/MacOS/soffice",
     r"C:\Program Files\LibreOffice\program\soffice.exe",
 )
-INSTALL_HINT = ("请先安装 LibreOffice：Debian/Ubuntu 运行 sudo apt-get install libreoffice-writer-nogui fonts-noto-cjk；"
+# The same packages as the README's install line and the PDF tests' skip reason.
+PACKAGES = "libreoffice-writer-nogui fonts-noto-cjk fonts-arphic-ukai poppler-utils"
+INSTALL_HINT = (f"请先安装 LibreOffice 和中文字体：Debian/Ubuntu 运行 sudo apt-get install {PACKAGES}；"
                 "Windows 和 macOS 从 https://www.libreoffice.org 下载安装。安装后重新运行。")
 
 
@@ -107,8 +110,8 @@ def convert(sources: list[Path], out_dir: Path, base: Path | None = None, timeou
             if not made.is_file() or made.stat().st_size == 0:
                 missing.append(src.name)
                 continue
-            target.parent.mkdir(parents=True, exist_ok=True)
-            shutil.move(made, target)
+            # Whole or not at all, with the user's usual permissions, replacing (never following) a link.
+            atomic_write(target, made.read_bytes())
         if missing:
             detail = proc.stderr.decode("utf-8", "replace").strip()[-300:]
             raise PdfError(f"LibreOffice 没能转换 {len(missing)} 个文件（{'、'.join(missing[:5])}"

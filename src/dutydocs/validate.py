@@ -19,6 +19,7 @@ from pydantic import BaseModel, ValidationError
 from .catalog import Positions, RawCatalog
 from .errors import KeyPath, Problem, closest, suggest
 from .model import Catalog, Selector
+from .wording import Wording
 
 TYPE_NAMES = {
     "str": "一段文字",
@@ -91,7 +92,7 @@ def _show(value: Any) -> str:
     return f"「{text[:40]}{'……' if len(text) > 40 else ''}」"
 
 
-_SELECTOR_EXAMPLE = "{posts: [机关党组书记]}"
+_SELECTOR_EXAMPLE = "{posts: [党组书记]}"
 _EXAMPLES = {
     "holders": f"holders: {_SELECTOR_EXAMPLE}",
     "superior": f"superior: {_SELECTOR_EXAMPLE}",
@@ -173,10 +174,23 @@ def translate(err: dict[str, Any]) -> tuple[KeyPath, str]:
 
 
 def structure(raw: RawCatalog) -> tuple[Catalog | None, list[Problem]]:
+    """The typed catalogue and its shape problems (see `structure_partial`)."""
+    catalog, problems, _ = structure_partial(raw)
+    return catalog, problems
+
+
+def structure_partial(raw: RawCatalog) -> tuple[Catalog | None, list[Problem], Positions]:
+    """The typed catalogue, its shape problems, and the positions to report later problems with.
+
+    With shape problems the catalogue returned is the valid rest — the list items with errors left
+    out — so that reference checks still run and every problem is reported in one go (None only when
+    not even that can be built). The positions returned then map the rest's indexes back to what
+    the clerk wrote, and hold back later problems about an item that already has a shape problem."""
     try:
-        return Catalog.model_validate(raw.data), []
+        return Catalog.model_validate(raw.data), [], raw.positions
     except ValidationError as exc:
         errors = exc.errors(include_url=False)
+    broken = set(getattr(raw, "broken_sections", ()) or ())
     # "nmae" or "name:张三" is one mistake: say so once, not also "name is missing".
     meant = set()
     for err in errors:
@@ -187,28 +201,127 @@ def structure(raw: RawCatalog) -> tuple[Catalog | None, list[Problem]]:
                 meant.add(tuple(err["loc"][:-1]) + (field,))
     problems = []
     seen: set[tuple[KeyPath, str]] = set()
+    reported = set(getattr(raw, "reported", ()) or ())  # the loader already said what is wrong there
     for err in errors:
-        if err["type"] == "missing" and tuple(err["loc"]) in meant:
+        loc = tuple(err["loc"])
+        if err["type"] == "missing" and (loc in meant or (len(loc) == 1 and loc[0] in broken)):
+            continue  # a misspelt key said once; a section in a file that could not be read is not "missing"
+        if any(loc[: len(r)] == r for r in reported):
             continue
         loc, message = translate(err)
         if (loc, message) not in seen:
             seen.add((loc, message))
             problems.append(raw.positions.problem(loc, message))
-    return None, problems
+    catalog, view = _valid_rest(raw, errors)
+    if isinstance(view, _PartialPositions):  # a misspelt section name: its names are unknown, not missing
+        view.unsure = {path[0] for path in meant if len(path) == 1}
+    return catalog, problems, view
+
+
+class _PartialPositions(Positions):
+    """Positions for problems found in the valid rest of a catalogue with shape problems."""
+
+    def __init__(self, base: Positions, kept: dict[KeyPath, list[int]], damaged: set[KeyPath]):
+        super().__init__(base.at, base.files)
+        self.kept = kept  # list path as written -> indexes of the items kept, in order
+        self.damaged = damaged  # items (and sections) that already have a shape problem
+        self.held_back: list[Problem] = []
+        self.unsure: set[str] = set()  # sections whose key was misspelt
+
+    def written(self, path: KeyPath) -> KeyPath:
+        out: list[str | int] = []
+        for part in path:
+            if isinstance(part, int):
+                kept = self.kept.get(tuple(out))
+                if kept is not None and part < len(kept):
+                    part = kept[part]
+            out.append(part)
+        return tuple(out)
+
+    def problem(self, path: KeyPath, message: str, severity: str = "error") -> Problem:
+        written = self.written(path)
+        found = super().problem(written, message, severity)
+        if any(written[: len(d)] == d for d in self.damaged):
+            self.held_back.append(found)
+        return found
+
+
+def _valid_rest(raw: RawCatalog, errors: list[dict[str, Any]]) -> tuple[Catalog | None, Positions]:
+    """The catalogue without the items that have errors, and positions that know what was left out."""
+    data = raw.data
+    if not isinstance(data, dict):
+        return None, raw.positions
+    drop: dict[KeyPath, set[Any]] = {}
+    damaged: set[KeyPath] = set()
+    for err in errors:
+        loc = tuple(err["loc"])
+        if not loc:
+            return None, raw.positions
+        first = next((i for i, part in enumerate(loc) if isinstance(part, int)), None)
+        damaged.add(loc[: first + 1] if first is not None else loc[:1])
+        cut = next((i for i in range(len(loc) - 1, -1, -1) if isinstance(loc[i], int)), None)
+        if cut is None:  # a key of the wrong shape outside any list: leave that key out
+            drop.setdefault(loc[:-1], set()).add(loc[-1])
+        else:
+            drop.setdefault(loc[:cut], set()).add(loc[cut])
+    kept: dict[KeyPath, list[int]] = {}
+    rest = _without(data, (), drop, kept)
+    view = _PartialPositions(raw.positions, kept, damaged)
+    organ = rest.get("organ")
+    if isinstance(organ, dict):  # a required organ field that was wrong: a stand-in, only for the checks
+        rest["organ"] = {**_STAND_IN, **organ}
+    try:
+        return Catalog.model_validate(rest), view
+    except ValidationError:
+        return None, view
+
+
+# Stand-ins for required organ fields that had shape problems, so that the rest can still be
+# cross-checked; a catalogue with shape problems is never built, so they are never printed.
+_STAND_IN = {"name": "-", "party_group": "-", "year": 2000}
+
+
+def _without(value: Any, path: KeyPath, drop: dict[KeyPath, set[Any]], kept: dict[KeyPath, list[int]]) -> Any:
+    gone = drop.get(path, set())
+    if isinstance(value, dict):
+        return {k: _without(v, path + (k,), drop, kept) for k, v in value.items() if k not in gone}
+    if isinstance(value, list):
+        if gone:
+            kept[path] = [i for i in range(len(value)) if i not in gone]
+        return [_without(v, path + (i,), drop, kept) for i, v in enumerate(value) if i not in gone]
+    return value
 
 
 # ---------------------------------------------------------------- cross-checks
 
 
+def _names(raw: dict[str, Any] | None, section: str, key: str | None) -> set[str]:
+    """Names written in a section of the raw data, valid items or not: a person whose rank is
+    wrong is still someone others may refer to."""
+    items = (raw or {}).get(section)
+    if not isinstance(items, list):
+        return set()
+    if key is None:
+        return {str(x) for x in items if isinstance(x, (str, int)) and not isinstance(x, bool)}
+    return {str(x[key]) for x in items if isinstance(x, dict) and isinstance(x.get(key), (str, int))}
+
+
 class _Checker:
-    def __init__(self, cat: Catalog, positions: Positions):
+    def __init__(self, cat: Catalog, positions: Positions, wording: Wording, raw: dict[str, Any] | None = None,
+                 broken: set[str] | None = None):
         self.cat = cat
         self.pos = positions
+        self.wording = wording
         self.problems: list[Problem] = []
-        self.people = {p.name for p in cat.people}
-        self.posts = set(cat.posts)
-        self.divisions = {d.name for d in cat.divisions}
-        self.tiers = {t.id for t in cat.tiers}
+        self.people = {p.name for p in cat.people} | _names(raw, "people", "name")
+        self.posts = set(cat.posts) | _names(raw, "posts", None)
+        self.divisions = {d.name for d in cat.divisions} | _names(raw, "divisions", "name")
+        self.tiers = {t.id for t in cat.tiers} | _names(raw, "tiers", "id")
+        self.ranks = set(wording.ranks)
+        self.unit = wording.words["处室"]  # messages speak the organ's word for its units
+        # Sections in files that could not be read, or of the wrong shape: names there are unknown.
+        self.broken = (broken or set()) | {k for k in ("people", "posts", "divisions", "tiers")
+                                           if raw and k in raw and not isinstance(raw[k], list)}
 
     def error(self, path: KeyPath, message: str) -> None:
         self.problems.append(self.pos.problem(path, message))
@@ -219,7 +332,10 @@ class _Checker:
     def ref(self, path: KeyPath, name: str, known: set[str], what: str, section: str) -> bool:
         if name in known:
             return True
-        hint = suggest(name, known) or f"请先在 {section} 里添加，或改成已有的：{_options(sorted(known))}。"
+        if section in self.broken:
+            return False  # it may be defined in the file that could not be read
+        hint = suggest(name, known) or (f"请先在 {section} 里添加，或改成已有的：{_options(sorted(known))}。" if known
+                                        else f"请先在 {section} 里添加。")
         self.error(path, f"{what}「{name}」没有在 {section} 里定义。{hint}")
         return False
 
@@ -228,17 +344,18 @@ class _Checker:
         "岗位": "请删掉重复的一项。",
         "层级代号": "请换一个代号。",
         "层级名称": "请改一个名称。",
-        "处室": "请删掉重复的一项，或改成不同的名称。",
+        "处室": "请删掉重复的一项，或改成不同的名称。",  # any unit word
     }
 
-    def unique(self, section: str, names: list[str], key: str, what: str) -> None:
+    def unique(self, section: str, names: list[str], key: str, what: str, advice: str | None = None) -> None:
+        advice = advice or what
         first: dict[str, int] = {}
         for i, name in enumerate(names):
             if name in first:
                 file, line = self.pos.where((section, first[name], key) if key else (section, first[name]))
                 self.error((section, i, key) if key else (section, i),
                            f"{what}「{name}」重复了，与 {file} 第 {line} 行的相同。"
-                           f"每个{what}只能定义一次，{self._UNIQUE_ADVICE[what].format(name=name)}")
+                           f"每个{what}只能定义一次，{self._UNIQUE_ADVICE[advice].format(name=name)}")
             else:
                 first[name] = i
 
@@ -247,7 +364,7 @@ class _Checker:
         self.unique("posts", list(cat.posts), "", "岗位")
         self.unique("tiers", [t.id for t in cat.tiers], "id", "层级代号")
         self.unique("tiers", [t.name for t in cat.tiers], "name", "层级名称")
-        self.unique("divisions", [d.name for d in cat.divisions], "name", "处室")
+        self.unique("divisions", [d.name for d in cat.divisions], "name", self.unit, "处室")
         self.unique("people", [p.name for p in cat.people], "name", "姓名")
         self.check_tiers()
         self.check_people()
@@ -258,7 +375,16 @@ class _Checker:
         self.check_tier_cycles()
         return self.problems
 
+    def rank(self, path: KeyPath, rank: str) -> None:
+        if rank in self.ranks:
+            return
+        hint = suggest(rank, self.ranks)
+        self.error(path, f"不认识的取值「{rank}」。{hint}可选：{_options(self.wording.ranks)}。"
+                   "职级名称来自 ranks（不写时按单位类型 organ.kind 的默认值）。")
+
     def selector(self, path: KeyPath, sel: Selector) -> None:
+        for i, rank in enumerate(sel.ranks):
+            self.rank(path + ("ranks", i), rank)
         for i, post in enumerate(sel.posts):
             self.ref(path + ("posts", i), post, self.posts, "岗位", "posts")
         for i, name in enumerate(sel.people):
@@ -266,57 +392,93 @@ class _Checker:
         for i, tier in enumerate(sel.tiers):
             self.ref(path + ("tiers", i), tier, self.tiers, "层级代号", "tiers")
         for i, div in enumerate(sel.divisions):
-            self.ref(path + ("divisions", i), div, self.divisions, "处室", "divisions")
+            self.ref(path + ("divisions", i), div, self.divisions, self.unit, "divisions")
         if sel.exclude is not None:
             self.selector(path + ("exclude",), sel.exclude)
+
+    def posts_of(self, path: KeyPath, posts: list[str]) -> None:
+        for k, post in enumerate(posts):
+            self.ref(path + (k,), post, self.posts, "岗位", "posts")
+
+    def duties(self, path: KeyPath, duties: list[Any]) -> None:
+        for j, duty in enumerate(duties):
+            self.date_in_year(path + (j, "due"), duty.due)
+            self.posts_of(path + (j, "posts"), duty.posts)
 
     def check_tiers(self) -> None:
         for i, tier in enumerate(self.cat.tiers):
             if not tier.duties:
                 self.error(("tiers", i, "name"), f"层级「{tier.name}」没有任何职责，请在 duties 下至少写一条。")
             self.selector(("tiers", i, "holders"), tier.holders)
-            if tier.holders.is_empty():
+            if tier.leader is not None:
+                self.selector(("tiers", i, "leader"), tier.leader)
+                if tier.kind != "组织":
+                    self.error(("tiers", i, "leader"), f"只有“组织”层级才有牵头人（leader）；「{tier.name}」是岗位层级，"
+                               "请删掉 leader。")
+            if tier.external:
+                if not tier.holders.is_empty():
+                    self.error(("tiers", i, "holders"),
+                               f"「{tier.name}」写了 external: true（成员在本单位之外），就不要再写 holders，请删掉其中一个。")
+                if tier.kind != "组织":
+                    self.error(("tiers", i, "external"), f"external 只用于“组织”层级（如派驻纪检监察组），「{tier.name}」是岗位层级。")
+            elif tier.holders.is_empty():
                 self.error(("tiers", i, "holders"),
-                           f"层级「{tier.name}」没有写 holders（谁属于这个层级），如 holders: {{posts: [机关党组书记]}}。")
-            for j, duty in enumerate(tier.duties):
-                self.date_in_year(("tiers", i, "duties", j, "due"), duty.due)
+                           f"层级「{tier.name}」没有写 holders（谁属于这个层级），如 holders: {{posts: [{self.example_post()}]}}；"
+                           "成员在本单位之外的（如派驻纪检监察组）写 external: true。")
+            self.duties(("tiers", i, "duties"), tier.duties)
+
+    def example_post(self) -> str:
+        return self.cat.posts[0] if self.cat.posts else "党组书记"
 
     def check_people(self) -> None:
         for i, person in enumerate(self.cat.people):
+            if person.rank is not None:
+                self.rank(("people", i, "rank"), person.rank)
+            self.duties(("people", i, "duties"), person.duties)
             for j, post in enumerate(person.posts):
                 self.ref(("people", i, "posts", j), post, self.posts, "岗位", "posts")
             if person.division is not None:
-                self.ref(("people", i, "division"), person.division, self.divisions, "处室", "divisions")
+                self.ref(("people", i, "division"), person.division, self.divisions, self.unit, "divisions")
             for j, div in enumerate(person.supervises):
-                self.ref(("people", i, "supervises", j), div, self.divisions, "处室", "divisions")
+                self.ref(("people", i, "supervises", j), div, self.divisions, self.unit, "divisions")
 
     def check_divisions(self) -> None:
         by_name = {p.name: p for p in self.cat.people}
         heads: dict[str, int] = {}
         for i, div in enumerate(self.cat.divisions):
+            self.duties(("divisions", i, "duties"), div.duties)
+            if div.vacant and div.head is not None:
+                self.error(("divisions", i, "vacant"), f"「{div.name}」写了主要负责人「{div.head}」，又写了 vacant: true（空缺）。"
+                           "请删掉其中一个。")
             if div.head is None:
                 continue
             if not self.ref(("divisions", i, "head"), div.head, self.people, "主要负责人", "people"):
                 continue
-            person = by_name[div.head]
+            person = by_name.get(div.head)
+            if person is None:  # written, but with shape problems of his own
+                continue
             if person.division is not None and person.division != div.name:
                 pi = self.cat.people.index(person)
                 file, line = self.pos.where(("people", pi, "division"))
                 self.error(("divisions", i, "head"),
                            f"「{div.head}」在 {file} 第 {line} 行属于「{person.division}」，这里却是「{div.name}」的主要负责人。"
-                           "一个人只能在一个处室，请改正其中一处。")
+                           f"一个人只能在一个{self.unit}，请改正其中一处。")
             if div.head in heads:
                 first = self.cat.divisions[heads[div.head]].name
                 self.error(("divisions", i, "head"),
                            f"「{div.head}」已是「{first}」的主要负责人，又是「{div.name}」的主要负责人。"
-                           "一个人只能在一个处室任主要负责人，请改正其中一处。")
+                           f"一个人只能在一个{self.unit}任主要负责人，请改正其中一处。")
             else:
                 heads[div.head] = i
-            for j, duty in enumerate(div.duties):
-                self.date_in_year(("divisions", i, "duties", j, "due"), duty.due)
         if self.cat.horizontal:
-            for j, duty in enumerate(self.cat.horizontal.duties):
-                self.date_in_year(("horizontal", "duties", j, "due"), duty.due)
+            self.duties(("horizontal", "duties"), self.cat.horizontal.duties)
+            kinds = {d.kind for d in self.cat.divisions if d.kind}
+            for j, kind in enumerate(self.cat.horizontal.applies_to):
+                if kind not in kinds and "divisions" not in self.broken:
+                    hint = suggest(kind, kinds) or (f"已有的类型：{_options(sorted(kinds))}。" if kinds else
+                                                    f"请先在 divisions 里给{self.unit}写上 kind。")
+                    self.error(("horizontal", "applies_to", j),
+                               f"没有哪个{self.unit}的类型（kind）是「{kind}」，共同职责印不到任何{self.unit}。{hint}")
 
     def check_signing(self) -> None:
         signing = self.cat.signing
@@ -326,6 +488,13 @@ class _Checker:
             if lv.level in seen_levels:
                 self.error(("signing", "levels", i, "level"), f"层面 {lv.level} 重复定义了。")
             seen_levels[lv.level] = i
+            self.posts_of(("signing", "levels", i, "signs_as"), lv.signs_as)
+            sets = self.wording.get("letter", "sets")
+            if lv.clauses is not None and lv.clauses not in sets:
+                hint = suggest(lv.clauses, sets)
+                self.error(("signing", "levels", i, "clauses"),
+                           f"没有名为「{lv.clauses}」的一套条款。{hint}可选：{_options(sets)}（见 wording.yaml 的 letter.sets，"
+                           "也可以在目录的 wording: letter: sets: 里自己写一套）。")
         for i, rule in enumerate(signing.rules):
             if levels and rule.level not in levels:
                 self.error(("signing", "rules", i, "level"),
@@ -333,6 +502,13 @@ class _Checker:
             self.selector(("signing", "rules", i, "superior"), rule.superior)
             if rule.subordinate is not None:
                 self.selector(("signing", "rules", i, "subordinate"), rule.subordinate)
+            if rule.kinds and rule.via is None:
+                self.error(("signing", "rules", i, "kinds"), f"kinds 只与 via: 分管 一起用：只与分管的这些类型的{self.unit}负责人签订。")
+            known = {d.kind for d in self.cat.divisions if d.kind}
+            for j, kind in enumerate(rule.kinds):
+                if kind not in known and "divisions" not in self.broken:
+                    hint = suggest(kind, known) or (f"已有的类型：{_options(sorted(known))}。" if known else "")
+                    self.error(("signing", "rules", i, "kinds", j), f"没有哪个{self.unit}的类型（kind）是「{kind}」。{hint}")
         for i, pair in enumerate(signing.pairs):
             path = ("signing", "pairs", i)
             if levels and pair.level not in levels:
@@ -350,6 +526,9 @@ class _Checker:
                 self.ref(("tasks", i, "tier"), task.tier, self.tiers, "层级代号", "tiers")
             if task.person is not None:
                 self.ref(("tasks", i, "person"), task.person, self.people, "人员", "people")
+                if task.posts:
+                    self.error(("tasks", i, "posts"), "posts 只用于层级任务（tier），个人任务（person）不用写。")
+            self.posts_of(("tasks", i, "posts"), task.posts)
             self.date_in_year(("tasks", i, "due"), task.due)
         for section, items, key in (("records", cat.records, "person"), ("checks", cat.checks, "person"),
                                     ("rectifications", cat.rectifications, "person"), ("talks", cat.talks, "target")):
@@ -405,7 +584,7 @@ class _Checker:
             reported.add(key)
             chain = " → ".join(names + [names[0]])
             if len(names) == 1:
-                self.error(path, f"「{names[0]}」分管了自己任主要负责人的处室，分管关系不能指向自己。")
+                self.error(path, f"「{names[0]}」分管了自己任主要负责人的{self.unit}，分管关系不能指向自己。")
             else:
                 self.error(path, f"分管关系形成了循环：{chain}。上下级关系必须自上而下，请改正其中一环。")
 
@@ -425,5 +604,6 @@ def _find_cycle(start: str, edges: dict[str, list[tuple[str, KeyPath]]]) -> tupl
     return None
 
 
-def cross_check(cat: Catalog, positions: Positions) -> list[Problem]:
-    return _Checker(cat, positions).run()
+def cross_check(cat: Catalog, positions: Positions, wording: Wording, raw: dict[str, Any] | None = None,
+                broken: set[str] | None = None) -> list[Problem]:
+    return _Checker(cat, positions, wording, raw, broken).run()

@@ -1,0 +1,62 @@
+"""责任清单: the title breaks between words, codes printed, no empty column, tiers in order."""
+
+from __future__ import annotations
+
+from docx import Document
+
+from conftest import MINIMAL, write_catalog
+from dutydocs import load_catalog
+from dutydocs.build import build
+from dutydocs.contexts import plan
+from dutydocs.output import doc_path
+
+
+def the_list(loaded, out):
+    return Document(out / doc_path(next(plan(loaded.org, ("清单",))), loaded.org))
+
+
+def test_title_lines_codes_and_tiers_in_order(built):
+    loaded, out, _ = built
+    doc = the_list(loaded, out)
+    text = [p.text for p in doc.paragraphs]
+    assert text[0] == "中共江南省人大常委会机关党组\n2026年度党风廉政建设责任清单"
+    assert text[1] == "（2026年2月18日印发）"
+    headings = [p.text for p in doc.paragraphs if p.style.name == "Heading 2"][: len(loaded.org.tiers)]
+    assert headings == [f"（{n}）{info.tier.name}" for n, info in zip("一二三四五六", loaded.org.tiers, strict=True)]
+    codes = [row.cells[0].text for t in doc.tables for row in t.rows[1:]]
+    for info in loaded.org.tiers:
+        for nd in info.duties:
+            assert nd.code in codes
+    assert "1．主体责任" in text and "2．监督责任" in text
+    assert "二、横向责任" in text and "三、2026年度目标任务" in text
+
+
+def test_no_table_has_an_empty_column(built):
+    loaded, out, _ = built
+    doc = the_list(loaded, out)
+    for table in doc.tables:
+        header = [c.text for c in table.rows[0].cells]
+        for col, name in enumerate(header):
+            values = [row.cells[col].text for row in table.rows[1:]]
+            assert any(v.strip() for v in values), (name, header)
+
+
+def test_the_owner_column_shows_lead_and_assist_units_only_where_given(built):
+    loaded, out, _ = built
+    doc = the_list(loaded, out)
+    first = doc.tables[0]
+    assert [c.text for c in first.rows[0].cells] == ["编号", "责任类别", "责任内容", "责任主体", "完成时限", "履责佐证"]
+    assert first.rows[1].cells[3].text == "牵头：\n机关党委办公室\n配合：\n办公厅秘书处"
+    secretary = doc.tables[1]  # 机关党组书记: no lead units, so no owner column
+    assert [c.text for c in secretary.rows[0].cells] == ["编号", "责任类别", "责任内容", "完成时限", "履责佐证"]
+    assert all(row.cells[0].text.startswith("2-") for row in secretary.rows[1:])
+
+
+def test_landscape_is_an_option(tmp_path):
+    folder = write_catalog(tmp_path / "c", MINIMAL.replace("  issue_date: 2026-02-18\n",
+                                                           "  issue_date: 2026-02-18\n  list_landscape: true\n"))
+    loaded = load_catalog(folder)
+    build(loaded, tmp_path / "out")
+    section = the_list(loaded, tmp_path / "out").sections[0]
+    assert (round(section.page_width.mm), round(section.page_height.mm)) == (297, 210)
+    assert [round(m.mm) for m in (section.left_margin, section.right_margin)] == [37, 35]
