@@ -194,7 +194,7 @@ def styles_xml() -> str:
     """Our styles only, named as Word names its built-ins (so Word shows 正文, 标题 1 …) or in Chinese."""
     styles = [
         _style("Normal", "Normal", _ppr(first_chars=200, align="both"), _rpr(FANGSONG, 16), based=None, ui=0),
-        _style("Title", "Title", _ppr(after=LINE, align="center"), _rpr(XBS, 22),
+        _style("Title", "Title", _ppr(align="center"), _rpr(XBS, 22),
                next_="Subtitle", ui=10),
         _style("Subtitle", "Subtitle", _ppr(after=LINE, align="center"), _rpr(KAITI, 16), next_="Normal", ui=11),
         _style("Heading1", "heading 1", _ppr(keep_next=True, first_chars=200, outline=0), _rpr(HEITI, 16),
@@ -509,7 +509,8 @@ def duty_tables(doc, var: str, width: float) -> None:
     """The duties of one table, with a 责任主体 column only when the table has something to put in it."""
     head = ["编号", "责任类别", "责任内容", "责任主体", "完成时限", "履责佐证"]
     text = "{{ d.text }}\n{%p if d.measure %}\n{{ d.measure }}\n{%p endif %}"
-    cells = ["{{ d.code }}", "{{ d.category }}", text, "{{ d.owner }}", "{{ d.due }}", "{{ d.evidence }}"]
+    owner = "{%p for line in d.owner or [\"\"] %}\n{{ line }}\n{%p endfor %}"  # a cell keeps one paragraph
+    cells = ["{{ d.code }}", "{{ d.category }}", text, owner, "{{ d.due }}", "{{ d.evidence }}"]
     styles = ["表格居中", "表格居中", "表格文字", "表格小字", "表格居中", "表格居中"]
     loop = (f"{{%tr for d in {var}.duties %}}", "{%tr endfor %}")
     if width > 200:  # landscape
@@ -528,7 +529,9 @@ def duty_tables(doc, var: str, width: float) -> None:
 
 def make_list(path: Path, landscape: bool = False) -> None:
     doc, width = new_doc("党风廉政建设责任清单", landscape=landscape)
-    para(doc, "{{ title }}", "Title")
+    tag(doc, "{%p for line in title %}")
+    para(doc, "{{ line }}", "Title")
+    tag(doc, "{%p endfor %}")
     para(doc, "{{ date_line }}", "Subtitle")
     para(doc, "{{ preamble }}")
     para(doc, "{{ sections[0] }}", "Heading 1")
@@ -555,7 +558,7 @@ def make_list(path: Path, landscape: bool = False) -> None:
     tag(doc, "{%p endif %}")
     tag(doc, "{%p if task_tiers or personal_tasks %}")
     para(doc, "{{ sections[-1] }}", "Heading 1")
-    text = "{{ k.text }}\n{%p if k.measure %}\n{{ k.measure }}\n{%p endif %}"
+    text = "{{ k.text }}\n{%p for line in k.measure %}\n{{ line }}\n{%p endfor %}"
     tag(doc, "{%p for t in task_tiers %}")
     para(doc, "{{ t.heading }}", "Heading 2")
     table(doc, [14, 181, 30] if landscape else [12, 120, 24], ["序号", "任务内容", "完成时限"],
@@ -576,15 +579,16 @@ def make_list(path: Path, landscape: bool = False) -> None:
 # ---------------------------------------------------------------- 廉政责任书
 
 
-def numbered_block(doc, var: str, keep_last: bool = False) -> None:
+def numbered_block(doc, var: str) -> None:
     tag(doc, f"{{%p for x in {var} %}}")
-    para(doc, "{{ x }}", keep_next=keep_last or None)
+    para(doc, "{{ x }}")
     tag(doc, "{%p endfor %}")
 
 
 def make_letter(path: Path) -> None:
     doc, width = new_doc("廉政责任书")
     para(doc, "{{ title }}", "Title")
+    para(doc, "", "正文无缩进")
     p = para(doc, "编号：{{ number }}", "正文无缩进", WD_ALIGN_PARAGRAPH.RIGHT)
     p.runs[0].font.size = Pt(12)
     para(doc, "{{ superior.label }}：{{ superior.name }}（{{ superior.title }}）", "正文无缩进")
@@ -604,7 +608,8 @@ def make_letter(path: Path) -> None:
     para(doc, "{{ headings[4] }}", "Heading 1")
     numbered_block(doc, "accountability")
     para(doc, "{{ headings[5] }}", "Heading 1")
-    numbered_block(doc, "closing", keep_last=True)  # the last clause stays with the signatures
+    numbered_block(doc, "closing[:-1]")
+    para(doc, "{{ closing[-1] }}", keep_next=True)  # only the last clause stays with the signatures
     para(doc, "", "正文无缩进", keep_next=True)
     half = width / 2
     t = table(doc, [half, half], None,
@@ -635,7 +640,9 @@ def make_book(path: Path) -> None:
     doc, width = new_doc("履行党风廉政建设责任制全程纪实本", cover=True)
     for _ in range(2):
         para(doc, "", "封面文字")
-    para(doc, "{{ cover_title }}", "封面标题")
+    tag(doc, "{%p for line in cover_title %}")
+    para(doc, "{{ line }}", "封面标题")
+    tag(doc, "{%p endfor %}")
     para(doc, "{{ cover_year }}", "封面文字")
     for _ in range(3):
         para(doc, "", "封面文字")

@@ -13,6 +13,6 @@ FONTCONFIG_FILE="$PWD/fonts/fonts.conf" soffice -env:UserInstallation="file://$t
   --convert-to pdf --outdir "$tmp/pdf" "$tmp"/in/*.docx >/dev/null 2>&1
 rm -f docs/images/*.png
 pdftoppm -r 50 -f 1 -l 2 -png "$tmp/pdf/list.pdf" docs/images/list
-pdftoppm -r 50 -f 1 -l 4 -png "$tmp/pdf/letter.pdf" docs/images/letter
-for p in 1 3 6 8 20; do pdftoppm -r 50 -f $p -l $p -png "$tmp/pdf/book.pdf" docs/images/book; done
+pdftoppm -r 50 -f 1 -l 3 -png "$tmp/pdf/letter.pdf" docs/images/letter
+for p in 1 3 7 15 30; do pdftoppm -r 50 -f $p -l $p -png "$tmp/pdf/book.pdf" docs/images/book; done
 ls docs/images

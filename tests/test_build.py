@@ -255,7 +255,7 @@ def start_big_build(tmp_path: Path) -> tuple[subprocess.Popen, Path, set[int]]:
                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
                             env=dict(os.environ, PYTHONUNBUFFERED="1"))
     deadline = time.time() + 180
-    while time.time() < deadline and len(list(out.rglob("*.docx"))) < 20:
+    while time.time() < deadline and len(list(out.rglob(f"*{TMP_SUFFIX}"))) < 20:  # rendered, not yet in place
         time.sleep(0.02)
     workers = children(proc.pid)
     assert len(workers) == 2, "the build should be running its two workers"
@@ -285,7 +285,7 @@ def test_sigterm_stops_the_build_and_its_workers(tmp_path):
     proc.send_signal(signal.SIGTERM)
     _, stderr = proc.communicate(timeout=30)
     assert proc.returncode == 128 + signal.SIGTERM
-    assert stderr.strip().splitlines()[-1] == "已中断。已写完的文档完好，没写完的不会留下半个文件；再运行一次即可补齐。"
+    assert stderr.strip().splitlines()[-1] == "已中断。输出文件夹里的文件都是完整的，这次没生成完的文档不会放进去；再运行一次即可补齐。"
     assert "Traceback" not in stderr
     time.sleep(0.3)
     assert not any(alive(pid) for pid in workers)
@@ -302,21 +302,47 @@ def test_a_write_failing_half_way_is_one_message_not_a_crash(minimal, tmp_path, 
     import dutydocs.build
     from dutydocs.cli import cli
 
-    real = dutydocs.build.atomic_write
+    real = dutydocs.build.stage
     written = []
 
     def disk_fills_up(path, data):
         if len(written) == 2:
             raise OSError(errno.ENOSPC, "No space left on device", str(path))
-        real(path, data)
         written.append(path)
+        return real(path, data)
 
-    monkeypatch.setattr(dutydocs.build, "atomic_write", disk_fills_up)
+    monkeypatch.setattr(dutydocs.build, "stage", disk_fills_up)
     out = tmp_path / "out"
     result = CliRunner().invoke(cli, ["build", str(minimal), "-o", str(out), "-j", "1"])
     assert result.exit_code == 1
-    assert sorted(out.rglob("*.docx")) == sorted(written)  # the two written are there, whole; nothing else
+    assert len(written) == 2 and not list(out.rglob("*.docx"))  # all or nothing: none put in place
     lines = result.stderr.splitlines()
     assert lines[0].endswith(": 写入时出错：磁盘空间不足。") and "/out/" in lines[0]
-    assert lines[1] == "共 1 个问题，请逐条改正后再运行。已写好的文档完好，没写完的不会留下半个文件；问题解决后再运行一次即可补齐。"
+    assert lines[1] == "共 1 个问题，请逐条改正后再运行。输出文件夹里的文件都是完整的，这次没生成完的文档不会放进去；问题解决后再运行一次即可补齐。"
     assert not list(out.rglob(f"*{TMP_SUFFIX}"))
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_a_template_that_blows_up_on_a_later_document_writes_nothing(tmp_path, jobs):
+    """The dry run tries the first document only; a limit hit later still stops the build whole."""
+    from click.testing import CliRunner
+    from docx import Document
+
+    from dutydocs.cli import cli
+
+    tpl = tmp_path / "tpl"
+    tpl.mkdir()
+    doc = Document()
+    doc.add_paragraph("{{ title }}")
+    doc.add_paragraph("{% if subordinate.name == '王立新' %}{{ 'x' * 10**9 }}{% endif %}")
+    doc.save(tpl / "廉政责任书.docx")
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "keep.txt").write_text("earlier", "utf-8")
+    result = CliRunner().invoke(cli, ["build", "--only", "责任书", "--templates", str(tpl), "-o", str(out),
+                                      "-j", str(jobs)])
+    assert result.exit_code == 1
+    first = result.stderr.splitlines()[0].replace(str(tpl) + "/", "")
+    assert first == ("廉政责任书.docx 正文: 模板「廉政责任书.docx」的正文中的标签 {{ 'x' * 10**9 }} 里的乘法（*）会生成超过上限"
+                     "（2000000 个字符）的文字，可能是重复、填充或拼接了太多次，请改小其中的数字或删除这个标签。本模板的文档未生成。")
+    assert sorted(p.name for p in out.rglob("*") if p.is_file()) == [".dutydocs-lock", "keep.txt"]

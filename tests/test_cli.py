@@ -164,3 +164,19 @@ def test_the_console_script_speaks_chinese_on_usage_errors(tmp_path):
     assert typo.stderr.strip() == "没有这个选项：--jobz，是不是想写 --jobs？运行 dutydocs build --help 查看用法。"
     assert script("buid").stderr.startswith("没有这个命令：buid")
     assert "Traceback" not in typo.stderr + typo.stdout
+
+
+def test_wording_prints_the_default_clauses_and_init_shows_how_to_change_them(tmp_path):
+    import yaml
+
+    runner = CliRunner()
+    result = runner.invoke(cli, ["wording"])
+    assert result.exit_code == 0
+    data = yaml.safe_load(result.output)
+    assert set(data["presets"]) == {"机关", "局", "乡镇", "高校", "国企", "医院"}
+    assert data["letter"]["title"] == "{年}年度党风廉政建设责任书"
+    assert runner.invoke(cli, ["init", str(tmp_path / "new")]).exit_code == 0
+    starter = (tmp_path / "new" / "wording.yaml").read_text("utf-8")
+    assert starter.startswith("# 改写文书的固定文字") and "wording:" in starter
+    checked = runner.invoke(cli, ["check", str(tmp_path / "new")])
+    assert checked.exit_code == 0, checked.output

@@ -22,9 +22,9 @@ def run(*args: str):
 
 # Words that may stay in Latin letters: names of things a clerk types or installs, command names.
 PROPER = {"dutydocs", "YAML", "Word", "JSON", "Schema", "LibreOffice", "PDF", "CPU", "include", "templates",
-          "output", "build", "check", "init", "schema", "export"}
+          "output", "build", "check", "init", "schema", "export", "wording", "yaml"}
 HELPS = [["--help"], ["build", "--help"], ["check", "--help"], ["templates", "--help"], ["templates", "export", "--help"],
-         ["init", "--help"], ["schema", "--help"]]
+         ["init", "--help"], ["schema", "--help"], ["wording", "--help"]]
 
 
 def english_words(text: str) -> list[str]:

@@ -49,6 +49,7 @@ from .output import (
     preflight,
     save_manifest,
     sha256,
+    stage,
 )
 from .render import Prepared, dry_run, prepare
 from .resources import templates_dir
@@ -169,8 +170,11 @@ def _init_worker(org: Organisation, paths: dict[str, Path], root: Path, force: b
                   templates=prepared or {kind: prepare(path, label=str(path))[0] for kind, path in paths.items()})
 
 
-def _make(spec: DocSpec, rel: str, old: Entry | None) -> tuple[str, str, Entry | None]:
-    """Render one document unless it is up to date; never overwrite a file edited by hand."""
+def _make(spec: DocSpec, rel: str, old: Entry | None) -> tuple[str, str, Entry | None, str | None]:
+    """Render one document unless it is up to date; never overwrite a file edited by hand.
+
+    A new document is written under a temporary name (returned last): the build renames them all
+    into place once every document has rendered, so a build that fails half way writes nothing."""
     org: Organisation = _STATE["org"]
     tpl: Prepared = _STATE["templates"][spec.kind]
     ctx = context_for(org, spec)
@@ -181,24 +185,24 @@ def _make(spec: DocSpec, rel: str, old: Entry | None) -> tuple[str, str, Entry |
     if exists and old and not force and old.inputs == inputs:
         st = target.stat()
         if (st.st_size, st.st_mtime_ns) == (old.size, old.mtime_ns):
-            return rel, "unchanged", old
+            return rel, "unchanged", old, None
     data = tpl.render(ctx)
     digest = sha256(data)
     if exists:
         current = sha256(target.read_bytes())
         if current == digest:
             st = target.stat()
-            return rel, "unchanged", Entry(inputs, digest, st.st_size, st.st_mtime_ns)
+            return rel, "unchanged", Entry(inputs, digest, st.st_size, st.st_mtime_ns), None
         if not force and old is None:  # no record of what was generated: maybe edited, maybe not
-            return rel, "unrecorded", None
+            return rel, "unrecorded", None, None
         if not force and current != old.output:
-            return rel, "kept", old
-    atomic_write(target, data)
-    st = target.stat()
-    return rel, "written", Entry(inputs, digest, st.st_size, st.st_mtime_ns)
+            return rel, "kept", old, None
+    tmp = stage(target, data)
+    st = tmp.stat()  # a rename keeps size and mtime: this is what the manifest will find
+    return rel, "written", Entry(inputs, digest, st.st_size, st.st_mtime_ns), str(tmp)
 
 
-def _batch(items: list[tuple[DocSpec, str, Entry | None]]) -> list[tuple[str, str, Entry | None]]:
+def _batch(items: list[tuple[DocSpec, str, Entry | None]]) -> list[tuple[str, str, Entry | None, str | None]]:
     parent = _STATE.get("parent")
     done = []
     for item in items:
@@ -235,14 +239,14 @@ def _stoppable() -> Iterator[None]:
 
 def _stop_workers(pool: ProcessPoolExecutor) -> None:
     """Cancel what is queued and end the workers now, not after their current batch."""
+    procs = list((getattr(pool, "_processes", None) or {}).values())  # shutdown() forgets them
     pool.shutdown(wait=False, cancel_futures=True)
-    terminate = getattr(pool, "terminate_workers", None)  # Python 3.14+
-    if terminate is not None:
-        terminate()
-        return
-    for proc in list((getattr(pool, "_processes", None) or {}).values()):
+    for proc in procs:
         with contextlib.suppress(Exception):
             proc.terminate()
+    for proc in procs:  # gone before the caller cleans up: none may write after that
+        with contextlib.suppress(Exception):
+            proc.join(5)
 
 
 def default_jobs() -> int:
@@ -298,6 +302,32 @@ def build(
     return report
 
 
+def _render_all(org: Organisation, out: Path, jobs: int, force: bool, paths: dict[str, Path],
+                prepared: dict[str, Prepared], work: Iterator, take: Callable) -> None:
+    """Render every planned document, in this process or a pool, handing each batch's results to `take`."""
+    if jobs <= 1:
+        _init_worker(org, paths, out, force, prepared)  # reuse the templates checked above
+        for chunk in _chunks(work, BATCH):
+            take(_batch(chunk), [c[0].kind for c in chunk])
+        return
+    ctx = multiprocessing.get_context("fork" if sys.platform.startswith("linux") else "spawn")
+    with ProcessPoolExecutor(jobs, mp_context=ctx, initializer=_init_pool_worker,
+                             initargs=(os.getpid(), org, paths, out, force)) as pool:
+        try:
+            pending: dict[Future, list[str]] = {}
+            for chunk in _chunks(work, BATCH):
+                pending[pool.submit(_batch, chunk)] = [c[0].kind for c in chunk]
+                while len(pending) >= 3 * jobs:  # keep memory flat: a bounded number in flight
+                    done, _ = wait(pending, return_when=FIRST_COMPLETED)
+                    for fut in done:
+                        take(fut.result(), pending.pop(fut))
+            for fut in list(pending):
+                take(fut.result(), pending.pop(fut))
+        except BaseException:
+            _stop_workers(pool)
+            raise
+
+
 def _write(loaded: Loaded, out: Path, kinds: tuple[str, ...], paths: dict[str, Path], prepared: dict[str, Prepared],
            jobs: int, force: bool, progress: Callable[[str, int], None] | None, report: BuildReport) -> None:
     """The writing half of build(), with the folder checked and locked."""
@@ -311,10 +341,13 @@ def _write(loaded: Loaded, out: Path, kinds: tuple[str, ...], paths: dict[str, P
             yield spec, rel, manifest.get(rel)
 
     results: dict[str, tuple[str, Entry | None]] = {}
+    staged: list[tuple[str, str]] = []  # (temporary file, relative target)
 
-    def take(batch_result: list[tuple[str, str, Entry | None]], kinds_of: list[str]) -> None:
-        for (rel, status, entry), kind in zip(batch_result, kinds_of, strict=True):
+    def take(batch_result: list[tuple[str, str, Entry | None, str | None]], kinds_of: list[str]) -> None:
+        for (rel, status, entry, tmp), kind in zip(batch_result, kinds_of, strict=True):
             results[rel] = (status, entry)
+            if tmp is not None:
+                staged.append((tmp, rel))
             report.status[status] += 1
             report.counts[kind] += 1
             if status == "kept":
@@ -324,27 +357,14 @@ def _write(loaded: Loaded, out: Path, kinds: tuple[str, ...], paths: dict[str, P
             if progress:
                 progress(kind, 1)
 
-    if jobs <= 1:
-        _init_worker(org, paths, out, force, prepared)  # reuse the templates checked above
-        for chunk in _chunks(work(), BATCH):
-            take(_batch(chunk), [c[0].kind for c in chunk])
-    else:
-        ctx = multiprocessing.get_context("fork" if sys.platform.startswith("linux") else "spawn")
-        with ProcessPoolExecutor(jobs, mp_context=ctx, initializer=_init_pool_worker,
-                                 initargs=(os.getpid(), org, paths, out, force)) as pool:
-            try:
-                pending: dict[Future, list[str]] = {}
-                for chunk in _chunks(work(), BATCH):
-                    pending[pool.submit(_batch, chunk)] = [c[0].kind for c in chunk]
-                    while len(pending) >= 3 * jobs:  # keep memory flat: a bounded number in flight
-                        done, _ = wait(pending, return_when=FIRST_COMPLETED)
-                        for fut in done:
-                            take(fut.result(), pending.pop(fut))
-                for fut in list(pending):
-                    take(fut.result(), pending.pop(fut))
-            except BaseException:
-                _stop_workers(pool)
-                raise
+    try:
+        _render_all(org, out, jobs, force, paths, prepared, work(), take)
+    except BaseException:
+        clean_temporaries(out)  # this run's documents, rendered but not yet in place
+        raise
+    for tmp, rel in staged:
+        os.replace(tmp, inside(out, rel))
+
 
     for rel, (_status, entry) in results.items():
         if entry is not None:

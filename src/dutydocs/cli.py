@@ -364,7 +364,7 @@ class Door(Group):
             sys.exit(exc.exit_code)
         except click.exceptions.Abort as exc:
             signum = getattr(exc.__cause__, "signum", 2)
-            err.print("已中断。已写完的文档完好，没写完的不会留下半个文件；再运行一次即可补齐。", markup=False)
+            err.print("已中断。输出文件夹里的文件都是完整的，这次没生成完的文档不会放进去；再运行一次即可补齐。", markup=False)
             sys.exit(128 + signum)
         except click.ClickException as exc:
             err.print(_tidy(exc.format_message()), markup=False, style="red")
@@ -469,7 +469,7 @@ def build_cmd(catalog: str | None, output: str, only: tuple[str, ...], templates
                                progress=lambda kind, n: bar.advance(task, n),
                                allow_templates=[Path(p) for p in allow_templates], waiting=waiting, hold=hold)
             except WriteFailed as exc:
-                print_problems(exc.problems, "已写好的文档完好，没写完的不会留下半个文件；问题解决后再运行一次即可补齐。")
+                print_problems(exc.problems, "输出文件夹里的文件都是完整的，这次没生成完的文档不会放进去；问题解决后再运行一次即可补齐。")
                 raise Failed(1) from None
             except ProblemsError as exc:
                 print_problems(exc.problems, NOTHING_WRITTEN)
@@ -560,6 +560,23 @@ def schema(output: str | None) -> None:
         out.print(f"已写入 {output}", markup=False)
     else:
         click.echo(text)
+
+
+@cli.command()
+@click.option("-o", "--output", "output", metavar="文件", help="写入文件（默认打印到屏幕）。")
+def wording(output: str | None) -> None:
+    """输出默认措辞（wording.yaml）：各类单位的用词和文书里每一句固定的话，改写时照抄键名。"""
+    from importlib import resources
+
+    text = resources.files("dutydocs").joinpath("wording.yaml").read_text("utf-8")
+    if output:
+        try:
+            Path(output).write_text(text, "utf-8")
+        except OSError as exc:
+            raise _cannot_write(output, exc) from None
+        out.print(f"已写入 {output}", markup=False)
+    else:
+        click.echo(text, nl=False)
 
 
 @cli.command()

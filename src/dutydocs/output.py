@@ -84,15 +84,21 @@ def _create_temporary(path: Path) -> tuple[int, Path]:
 
 def atomic_write(path: Path, data: bytes) -> None:
     """Write `data` to `path` whole or not at all; folders and the file get the user's usual permissions."""
+    os.replace(stage(path, data), path)
+
+
+def stage(path: Path, data: bytes) -> Path:
+    """Write `data` under a temporary name beside `path`, to be renamed into place later (or
+    removed, with every other file of a build that failed: clean_temporaries)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = _create_temporary(path)
     try:
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
-        os.replace(tmp, path)
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise
+    return tmp
 
 
 def clean_temporaries(root: Path) -> int:

@@ -174,7 +174,7 @@ def context(org: Organisation, spec: DocSpec) -> dict[str, Any]:
     review_lines = int(layout["review_lines"][organ.record_period])
     ctx = {
         **common(org),
-        "cover_title": "\n".join(w.texts("book", "cover_title")),
+        "cover_title": w.texts("book", "cover_title"),
         "cover_year": w.text("book", "cover_year"),
         "cover": [{"label": label, "value": value} for label, value in zip(labels, values, strict=False) if value],
         "cover_maker": w.text("book", "cover_maker"),

@@ -29,8 +29,11 @@ def template_for(cat: Catalog) -> str:
     return "责任清单（横版）.docx" if cat.organ.list_landscape else "责任清单.docx"
 
 
-def _owner(d: Duty, org: Organisation) -> str:
-    """责任主体: the 牵头/配合 units where the catalogue names them, or the owner written."""
+def _owner(d: Duty, org: Organisation) -> list[str]:
+    """责任主体, as lines: the 牵头/配合 units where the catalogue names them, or the owner written.
+
+    Lines are separate paragraphs in the template, not "\n" in one: a line break inside a value
+    makes docxtpl rewrite the whole document's runs, which triples a document's render time."""
     w = org.wording
     lines = []  # each unit on a line of its own: the column is narrow
     if d.lead:
@@ -41,10 +44,10 @@ def _owner(d: Duty, org: Organisation) -> str:
         lines.append(d.owner)
     if not lines and d.posts:  # only some holders of the tier carry it: say which
         lines.append("、".join(d.posts))
-    return "\n".join(lines)
+    return "\n".join(lines).split("\n") if lines else []
 
 
-def _row(nd: NumberedDuty, org: Organisation) -> dict[str, str]:
+def _row(nd: NumberedDuty, org: Organisation) -> dict[str, Any]:
     d = nd.duty
     return {
         "code": nd.code,
@@ -71,11 +74,11 @@ def _groups(duties: list[NumberedDuty], org: Organisation) -> list[dict[str, Any
             for n, kind in enumerate(kinds, 1)]
 
 
-def _task_row(no: int, task: Task, org: Organisation, owner: str = "") -> dict[str, str]:
+def _task_row(no: int, task: Task, org: Organisation, owner: str = "") -> dict[str, Any]:
     w = org.wording
     lines = [w.text("list", "task_posts", 岗位="、".join(task.posts))] if task.posts else []
     lines += [w.text("list", "measure", 措施=task.measure)] if task.measure else []
-    measure = "\n".join(lines)
+    measure = lines
     return {"no": str(no), "text": task.text, "measure": measure, "due": due_text(task.due, org.organ.year),
             "owner": owner}
 
@@ -117,7 +120,7 @@ def context(org: Organisation, spec: DocSpec) -> dict[str, Any]:
         sections.append(w.text("list", "tasks"))
     ctx = {
         **common(org),
-        "title": "\n".join(w.texts("list", "title")),
+        "title": w.texts("list", "title"),
         "date_line": w.text("list", "date_line"),
         "preamble": w.text("list", "preamble", **counts),
         "sections": [f"{cn_number(i)}、{name}" for i, name in enumerate(sections, 1)],
