@@ -151,7 +151,7 @@ def _rpr(east: str, size: float, bold: bool = False, latin: str = LATIN, grid: b
 
 def _ppr(*, keep_next: bool = False, page_break: bool = False, snap: bool = True, line: int | None = LINE,
          rule: str = "exact", before: int = 0, after: int = 0, first_chars: int = 0, size: float = 16,
-         align: str | None = None, outline: int | None = None) -> str:
+         align: str | None = None, outline: int | None = None, hanging_chars: int = 0) -> str:
     out = "<w:pPr>"
     if keep_next:
         out += "<w:keepNext/>"
@@ -166,6 +166,10 @@ def _ppr(*, keep_next: bool = False, page_break: bool = False, snap: bool = True
     out += spacing + "/>"
     if first_chars:
         out += f'<w:ind w:firstLineChars="{first_chars}" w:firstLine="{int(size * 20 * first_chars / 100)}"/>'
+    elif hanging_chars:  # a label, then its value; wrapped lines align under the value
+        twips_ = int(size * 20 * hanging_chars / 100)
+        out += (f'<w:ind w:leftChars="{hanging_chars}" w:left="{twips_}" w:hangingChars="{hanging_chars}" '
+                f'w:hanging="{twips_}"/>')
     else:
         out += '<w:ind w:left="0" w:firstLine="0"/>'
     if align:
@@ -219,7 +223,9 @@ def styles_xml() -> str:
         _style("a8", "签字", _ppr(align="left"), _rpr(FANGSONG, 16)),
         _style("a10", "表格小字", _ppr(snap=False, line=260, rule="atLeast", align="center"), _rpr(FANGSONG, 9),
                based="a5"),
-        _style("a9", "提示", _ppr(align="center"), _rpr(KAITI, 14)),
+        _style("a9", "提示", _ppr(align="left"), _rpr(KAITI, 14)),
+        _style("a11", "附件标记", _ppr(align="left"), _rpr(HEITI, 16)),
+        _style("a12", "签订方", _ppr(align="left", hanging_chars=500), _rpr(FANGSONG, 16)),
     ]
     table_normal = ('<w:style w:type="table" w:default="1" w:styleId="TableNormal"><w:name w:val="Normal Table"/>'
                     '<w:uiPriority w:val="99"/><w:semiHidden/><w:unhideWhenUsed/><w:tblPr><w:tblInd w:w="0" w:type="dxa"/>'
@@ -370,8 +376,11 @@ def table(doc, widths_mm: list[float], header: list[str] | None, rows: list[list
             trpr.append(OxmlElement("w:tblHeader"))
         for cell, text, w in zip(hdr.cells, header, widths_mm, strict=True):
             _cell_props(cell, w)
-            cell.paragraphs[0].text = text
+            first_line, *more = text.split("\n")  # a heading broken by hand between words
+            cell.paragraphs[0].text = first_line
             cell.paragraphs[0].style = doc.styles["表头"]
+            for line in more:
+                cell.add_paragraph(line, style="表头")
         first = 1
     for i, values in enumerate(body):
         row = t.rows[first + i]
@@ -511,24 +520,27 @@ def duty_tables(doc, var: str, width: float) -> None:
     text = "{{ d.text }}\n{%p if d.measure %}\n{{ d.measure }}\n{%p endif %}"
     owner = "{%p for line in d.owner or [\"\"] %}\n{{ line }}\n{%p endfor %}"  # a cell keeps one paragraph
     cells = ["{{ d.code }}", "{{ d.category }}", text, owner, "{{ d.due }}", "{{ d.evidence }}"]
-    styles = ["表格居中", "表格居中", "表格文字", "表格小字", "表格居中", "表格居中"]
+    styles = ["表格小字", "表格居中", "表格文字", "表格小字", "表格居中", "表格居中"]
     loop = (f"{{%tr for d in {var}.duties %}}", "{%tr endfor %}")
+    # Widths hold the codes (横12-3), 责任类别 of 4 characters and 完成时限 like 12月底前 on a line.
     if width > 200:  # landscape
-        with_owner, without = [16, 26, 103, 32, 22, 26], [16, 28, 131, 24, 26]
+        with_owner, without = [16, 26, 101, 32, 24, 26], [16, 28, 129, 26, 26]
     else:
-        with_owner, without = [13, 19, 54, 26, 20, 24], [13, 20, 79, 20, 24]
-    # A list is read, not filled in: long rows may continue on the next page.
+        with_owner, without = [15, 19, 51, 26, 22, 23], [15, 20, 75, 22, 24]
     tag(doc, f"{{%p if {var}.owners %}}")
-    table(doc, with_owner, head, [cells], loop=loop, styles=styles, can_split=True)
+    table(doc, with_owner, head, [cells], loop=loop, styles=styles)
     tag(doc, "{%p else %}")
     keep = [0, 1, 2, 4, 5]
     table(doc, without, [head[i] for i in keep], [[cells[i] for i in keep]], loop=loop,
-          styles=[styles[i] for i in keep], can_split=True)
+          styles=[styles[i] for i in keep])
     tag(doc, "{%p endif %}")
 
 
 def make_list(path: Path, landscape: bool = False) -> None:
     doc, width = new_doc("党风廉政建设责任清单", landscape=landscape)
+    tag(doc, "{%p if annex %}")
+    para(doc, "{{ annex }}", "附件标记")
+    tag(doc, "{%p endif %}")
     tag(doc, "{%p for line in title %}")
     para(doc, "{{ line }}", "Title")
     tag(doc, "{%p endfor %}")
@@ -546,7 +558,7 @@ def make_list(path: Path, landscape: bool = False) -> None:
     tag(doc, "{%p endfor %}")
     tag(doc, "{%p if horizontal %}")
     para(doc, "{{ sections[1] }}", "Heading 1")
-    para(doc, "{{ horizontal.title }}", "Subtitle", keep_next=True)
+    para(doc, "{{ horizontal.title }}", keep_next=True)
     tag(doc, "{%p if horizontal.common %}")
     para(doc, "{{ horizontal.common_heading }}", "Heading 2")
     duty_tables(doc, "horizontal.common", width)
@@ -561,16 +573,16 @@ def make_list(path: Path, landscape: bool = False) -> None:
     text = "{{ k.text }}\n{%p for line in k.measure %}\n{{ line }}\n{%p endfor %}"
     tag(doc, "{%p for t in task_tiers %}")
     para(doc, "{{ t.heading }}", "Heading 2")
-    table(doc, [14, 181, 30] if landscape else [12, 120, 24], ["序号", "任务内容", "完成时限"],
+    table(doc, [16, 185, 24] if landscape else [15, 117, 24], ["编号", "任务内容", "完成时限"],
           [["{{ k.no }}", text, "{{ k.due }}"]], loop=("{%tr for k in t.tasks %}", "{%tr endfor %}"),
-          styles=["表格居中", "表格文字", "表格居中"], can_split=True)
+          styles=["表格小字", "表格文字", "表格居中"])
     tag(doc, "{%p endfor %}")
     tag(doc, "{%p if personal_tasks %}")
     para(doc, "{{ personal_heading }}", "Heading 2")
-    table(doc, [14, 50, 131, 30] if landscape else [12, 36, 84, 24], ["序号", "责任人", "任务内容", "完成时限"],
+    table(doc, [16, 24, 161, 24] if landscape else [15, 18, 99, 24], ["编号", "责任人", "任务内容", "完成时限"],
           [["{{ k.no }}", "{{ k.owner }}", text, "{{ k.due }}"]],
           loop=("{%tr for k in personal_tasks %}", "{%tr endfor %}"),
-          styles=["表格居中", "表格居中", "表格文字", "表格居中"], can_split=True)
+          styles=["表格小字", "表格居中", "表格文字", "表格居中"])
     tag(doc, "{%p endif %}")
     tag(doc, "{%p endif %}")
     finish(doc, path)
@@ -591,8 +603,8 @@ def make_letter(path: Path) -> None:
     para(doc, "", "正文无缩进")
     p = para(doc, "编号：{{ number }}", "正文无缩进", WD_ALIGN_PARAGRAPH.RIGHT)
     p.runs[0].font.size = Pt(12)
-    para(doc, "{{ superior.label }}：{{ superior.name }}（{{ superior.title }}）", "正文无缩进")
-    para(doc, "{{ subordinate.label }}：{{ subordinate.name }}（{{ subordinate.title }}）", "正文无缩进")
+    para(doc, "{{ superior.label }}：{{ superior.who }}", "签订方")
+    para(doc, "{{ subordinate.label }}：{{ subordinate.who }}", "签订方")
     para(doc, "{{ preamble }}")
     para(doc, "{{ headings[0] }}", "Heading 1")
     para(doc, "{{ goal }}")
@@ -608,19 +620,20 @@ def make_letter(path: Path) -> None:
     para(doc, "{{ headings[4] }}", "Heading 1")
     numbered_block(doc, "accountability")
     para(doc, "{{ headings[5] }}", "Heading 1")
+    # Only the last clause goes with the signatures: a whole block kept together would leave the
+    # page before half empty (headings keep with their first line by their style).
     numbered_block(doc, "closing[:-1]")
-    para(doc, "{{ closing[-1] }}", keep_next=True)  # only the last clause stays with the signatures
+    para(doc, "{{ closing[-1] }}", keep_next=True)
     para(doc, "", "正文无缩进", keep_next=True)
     half = width / 2
     t = table(doc, [half, half], None,
-              [["{{ sign.superior }}", "{{ sign.subordinate }}"], ["{{ sign.seal }}", ""],
+              [["{{ sign.superior }}", "{{ sign.subordinate }}"], ["", ""], ["{{ sign.seal }}", ""],
                ["{{ sign.date }}", "{{ sign.date }}"]],
               styles=["签字", "签字"], borders="none")
-    row_height(t.rows[1], 40)  # room for a hand signature and, on the issuing side, a 42 mm seal
-    t.cell(1, 0).paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.RIGHT
-    _sub(t.cell(1, 0)._tc.get_or_add_tcPr(), "w:vAlign", **{"w:val": "bottom"})
-    for cell in t.rows[2].cells:
-        cell.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.CENTER
+    row_height(t.rows[1], 24)  # room for a hand signature; the seal goes over the issuing side's name
+    for r in (2, 3):
+        for cell in t.rows[r].cells:
+            cell.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.CENTER
     keep_together(t)
     finish(doc, path)
 
@@ -660,13 +673,13 @@ def make_book(path: Path) -> None:
 
     section_title(doc, "{{ list_title }}")
     para(doc, "{{ tiers_line }}", "正文无缩进")
-    widths = [14, 92, 24, 26]
+    widths = [16, 90, 24, 26]
     t = table(doc, widths, ["编号", "责任内容（年度任务）", "完成时限", "履责佐证"],
               [["{%tr for g in groups %}", "", "", ""], ["{{ g.heading }}", "", "", ""],
                ["{%tr for it in g.duties %}", "", "", ""],
                ["{{ it.code }}", "{{ it.text }}", "{{ it.due }}", "{{ it.evidence }}"],
                ["{%tr endfor %}", "", "", ""], ["{%tr endfor %}", "", "", ""]],
-              styles=["表格居中", "表格文字", "表格居中", "表格居中"])
+              styles=["表格小字", "表格文字", "表格居中", "表格居中"])
     for r in (1, 2, 3, 5, 6):
         merge_row(t, r, 0, 3)
         t.cell(r, 0).paragraphs[0].style = doc.styles["标签" if r != 2 else "表格文字"]
@@ -687,7 +700,7 @@ def make_book(path: Path) -> None:
     tag(doc, "{%p for pd in periods %}")
     section_title(doc, "{{ pd.title }}")
     hint(doc, "{{ record_hint }}")
-    table(doc, [22, 16, 60, 24, 22, 12], ["时间", "清单编号", "履责情况（做法、内容）", "参加人员/对象", "佐证材料", "备注"],
+    table(doc, [22, 16, 58, 24, 22, 14], ["时间", "清单\n编号", "履责情况（做法、内容）", "参加人员\n或对象", "佐证材料", "备注"],
           [["{{ r.date }}", "{{ r.code }}", "{{ r.content }}", "{{ r.participants }}", "{{ r.evidence }}",
             "{{ r.note }}"]], loop=("{%tr for r in pd.rows %}", "{%tr endfor %}"), height_mm=13,
           styles=["表格居中", "表格居中", "表格文字", "表格文字", "表格文字", "表格文字"])
@@ -695,35 +708,42 @@ def make_book(path: Path) -> None:
 
     tag(doc, "{%p for t in talks %}")
     section_title(doc, "{{ talk_title }}")
-    t = table(doc, [26, 52, 26, 52], None, [
+    t = table(doc, [24, 54, 24, 54], None, [
         ["时　　间", "{{ t.date }}", "地　　点", "{{ t.place }}"],
         ["谈 话 人", "{{ t.talker }}", "谈话对象", "{{ t.target }}"],
         ["谈话类型", "{{ t.kind }}", "", ""],
         ["谈话内容", "{{ t.content }}", "", ""],
         ["对象表态", "{{ t.response }}", "", ""],
-        ["记 录 人", "{{ t.recorder }}", "签　　字", "谈话人：\n谈话对象："],
+        ["谈话人\n签字", "", "谈话对象\n签字", ""],
+        ["记 录 人", "{{ t.recorder }}", "记录日期", ""],
     ], height_mm=12, styles=["表头", "表格文字", "表头", "表格文字"])
     for r in (2, 3, 4):
         merge_row(t, r, 1, 3)
-    row_height(t.rows[3], 100)
-    row_height(t.rows[4], 45)
-    row_height(t.rows[5], 20)
+    row_height(t.rows[3], 92)
+    row_height(t.rows[4], 40)
+    row_height(t.rows[5], 16)
     for r in (3, 4):
         _sub(t.cell(r, 1)._tc.get_or_add_tcPr(), "w:vAlign", **{"w:val": "top"})
     keep_together(t)
     tag(doc, "{%p endfor %}")
 
+    section_title(doc, "{{ register_title }}")
+    hint(doc, "{{ register_hint }}")
+    table(doc, [11, 20, 30, 22, 53, 20], ["序号", "时间", "谈话对象", "谈话类型", "主要内容", "对象签字"],
+          [["{{ r.no }}", "", "", "", "", ""]], loop=("{%tr for r in register %}", "{%tr endfor %}"), height_mm=13,
+          styles=["表格居中", "表格居中", "表格居中", "表格居中", "表格文字", "表格居中"])
+
     section_title(doc, "{{ check_title }}")
-    table(doc, [10, 18, 18, 28, 28, 26, 14, 14],
-          ["序号", "时间", "检查方式", "检查事项", "发现问题", "处理意见", "责任人", "检查人"],
+    table(doc, [11, 18, 16, 28, 28, 25, 15, 15],
+          ["序号", "时间", "检查\n方式", "检查事项", "发现问题", "处理意见", "责任人", "检查人"],
           [["{{ c.no }}", "{{ c.date }}", "{{ c.method }}", "{{ c.matter }}", "{{ c.findings }}", "{{ c.opinion }}",
             "{{ c.owner }}", "{{ c.checker }}"]], loop=("{%tr for c in checks %}", "{%tr endfor %}"), height_mm=17,
           styles=["表格居中", "表格居中", "表格居中", "表格文字", "表格文字", "表格文字", "表格居中", "表格居中"])
 
     section_title(doc, "{{ fix_title }}")
     hint(doc, "{{ fix_hint }}")
-    table(doc, [10, 33, 33, 15, 18, 28, 19],
-          ["序号", "存在问题", "整改措施", "责任人", "整改时限", "整改情况", "销号日期"],
+    table(doc, [11, 33, 33, 15, 16, 28, 20],
+          ["序号", "存在问题", "整改措施", "责任人", "整改\n时限", "整改情况", "销号\n日期"],
           [["{{ f.no }}", "{{ f.problem }}", "{{ f.measure }}", "{{ f.owner }}", "{{ f.due }}", "{{ f.status }}",
             "{{ f.closed }}"]], loop=("{%tr for f in fixes %}", "{%tr endfor %}"), height_mm=17,
           styles=["表格居中", "表格文字", "表格文字", "表格居中", "表格居中", "表格文字", "表格居中"])

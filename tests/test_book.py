@@ -21,7 +21,7 @@ def test_a_book_holds_exactly_the_duties_that_fall_to_him_then_his_own_then_his_
         expected = [nd.code for info in org.tiers if person in info.holders for nd in org.tier_duties(info, person)]
         expected += [nd.code for div in org.headed_by.get(person.name, []) for nd in org.horizontal_duties(div)]
         expected += [f"个-{i}" for i in range(1, len(person.duties) + 1)]
-        expected += [f"年-{i}" for i in range(1, len(org.book_tasks(person)) + 1)]
+        expected += [org.task_code(t) for t in org.book_tasks(person)]
         assert codes == expected, person.name
     # a unit head who is not a branch secretary carries no branch-only duty
     head = org.people["张海涛"]
@@ -33,17 +33,18 @@ def test_the_codes_in_a_book_are_those_the_list_prints(sample):
     org = sample.org
     listed = {nd.code for info in org.tiers for nd in info.duties} | {nd.code for nd in org.common_duties()}
     listed |= {nd.code for div in sample.catalog.divisions for nd in org.unit_duties(div)}
+    listed |= {org.task_code(t) for t in sample.catalog.tasks}
     for spec in plan(org, ("纪实本",)):
         person = org.people[spec.names[0]]
         for g in book_items(org, person):
             for it in g["duties"]:
-                assert it["code"] in listed or it["code"][:2] in ("个-", "年-")
+                assert it["code"] in listed or it["code"].startswith("个-")
 
 
 def test_record_pages_leave_room_for_the_period_and_start_with_what_is_recorded(sample):
     org = sample.org
     ctx = context_for(org, spec_of(org, "王立新"))
-    assert [p["title"] for p in ctx["periods"]] == [f"履责纪实（2026年第{q}季度（{m}））" for q, m in
+    assert [p["title"] for p in ctx["periods"]] == [f"2026年第{q}季度（{m}）履责纪实" for q, m in
                                                     zip("一二三四", ("1—3月", "4—6月", "7—9月", "10—12月"), strict=True)]
     first = ctx["periods"][0]["rows"]
     recorded = sorted((r for r in sample.catalog.records if r.person == "王立新" and r.date.month <= 3),
@@ -94,11 +95,14 @@ def test_a_printed_book(built):
     assert titles.count("廉政谈话记录") == len(context_for(org, spec)["talks"])
     assert titles[-4:] == ["问题整改台账", "检查（审阅）意见", "年度履责总结", "年度考核评价"]
     notes = [t for t in text if t.startswith("5．")]
-    assert notes == ["5．本纪实本每季度末送机关纪委查阅，查阅人填写检查意见并签字。"]
+    assert notes == ["5．本纪实本每季度末送分管领导查阅，查阅人填写检查意见并签字。"]  # his tier's reviewed_by
     record = doc.tables[4]  # cover, list, pledge lines, plan lines, then the first period
-    assert [c.text for c in record.rows[0].cells] == ["时间", "清单编号", "履责情况（做法、内容）", "参加人员/对象", "佐证材料", "备注"]
+    assert [c.text for c in record.rows[0].cells] == ["时间", "清单\n编号", "履责情况（做法、内容）", "参加人员\n或对象", "佐证材料",
+                                                      "备注"]
     first = sorted((r for r in loaded.catalog.records if r.person == "王立新"), key=lambda r: r.date)[0]
     assert [c.text for c in record.rows[1].cells][:3] == ["2月18日", first.duty, first.content]
-    fixes = next(t for t in doc.tables if t.rows[0].cells[0].text == "序号" and "责任人" in [c.text for c in t.rows[0].cells]
-                 and "销号日期" in [c.text for c in t.rows[0].cells])
-    assert [c.text for c in fixes.rows[0].cells] == ["序号", "存在问题", "整改措施", "责任人", "整改时限", "整改情况", "销号日期"]
+    fixes = next(t for t in doc.tables if t.rows[0].cells[-1].text == "销号\n日期")
+    assert [c.text for c in fixes.rows[0].cells] == ["序号", "存在问题", "整改措施", "责任人", "整改\n时限", "整改情况", "销号\n日期"]
+    register = next(t for t in doc.tables if t.rows[0].cells[-1].text == "对象签字")
+    assert len(register.rows) == 1 + loaded.org.wording.get("book", "layout", "register_rows")
+    assert "谈心谈话登记表" in titles

@@ -19,8 +19,9 @@ def test_title_lines_codes_and_tiers_in_order(built):
     loaded, out, _ = built
     doc = the_list(loaded, out)
     text = [p.text for p in doc.paragraphs]
-    assert text[:3] == ["中共江南省人大常委会机关党组", "2026年度党风廉政建设责任清单", "（2026年2月18日印发）"]
-    assert [p.style.name for p in doc.paragraphs[:2]] == ["Title", "Title"]
+    assert text[:4] == ["附件", "中共江南省人大常委会机关党组", "2026年度党风廉政建设责任清单", "（2026年2月18日印发）"]
+    assert [p.style.name for p in doc.paragraphs[1:3]] == ["Title", "Title"]
+    assert text[4].endswith("本清单纵向列明6个层级76项职责，横向列明25项职责，各层级、各处室要照单履职、全程留痕，清单编号与全程纪实本一致。")
     headings = [p.text for p in doc.paragraphs if p.style.name == "Heading 2"][: len(loaded.org.tiers)]
     assert headings == [f"（{n}）{info.tier.name}" for n, info in zip("一二三四五六", loaded.org.tiers, strict=True)]
     codes = [row.cells[0].text for t in doc.tables for row in t.rows[1:]]

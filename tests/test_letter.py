@@ -35,7 +35,7 @@ def test_a_leader_signs_for_his_supervised_units_first(sample):
     items = letter_duties(org, pair)
     units = "、".join(org.people["郑怀远"].supervises)
     assert items[0] == f"对分管的{units}党风廉政建设负主要领导责任。"
-    assert items[-1].startswith("督促办公厅各处落实公文运转")  # his own item (量身定制)
+    assert items[1].startswith("督促办公厅各处落实公文运转")  # his own item (量身定制), right after his scope
 
 
 def test_the_eleven_level_one_letters_are_each_fitted_to_their_signer(sample):
@@ -81,6 +81,7 @@ def test_a_printed_letter_reads_as_a_clerk_expects(built):
     text = [p.text for p in doc.paragraphs]
     assert text[0] == "2026年度党风廉政建设责任书"
     assert f"责任领导：{pair.superior.name}（{pair.superior.display_title}）" in text
+    assert [p.style.name for p in doc.paragraphs if p.text.startswith(("责任领导：", "责任人："))] == ["签订方"] * 2
     assert f"责任人：{pair.subordinate.name}（{pair.subordinate.display_title}）" in text
     assert not any("签订层面" in t or "{{" in t or "{%" in t for t in text)
     headings = [t for t in text if t[:2] in ("一、", "二、", "三、", "四、", "五、", "六、")]
@@ -89,8 +90,8 @@ def test_a_printed_letter_reads_as_a_clerk_expects(built):
     assert text[start:end] == [f"{i}．{t}" for i, t in enumerate(letter_duties(org, pair), 1)]
     sign = doc.tables[-1]
     assert [c.text for c in sign.rows[0].cells] == ["责任领导（签字）：", "责任人（签字）："]
-    assert sign.cell(1, 0).text == "（盖章）"
-    assert [c.text for c in sign.rows[2].cells] == ["年　　月　　日"] * 2
+    assert sign.cell(2, 0).text == "中共江南省人大常委会机关党组（盖章）" and sign.cell(2, 1).text == ""
+    assert [c.text for c in sign.rows[3].cells] == ["年　　月　　日"] * 2
 
 
 def test_each_level_prints_its_own_assessment(built):

@@ -54,12 +54,12 @@ def test_a_hand_written_catalogue_for_another_organ_checks_clean(tmp_path):
     report = build(loaded, tmp_path / "out")
     assert report.counts == {"清单": 1, "责任书": 4, "纪实本": 5}
     book = book_items(loaded.org, loaded.org.people["韩芳"])
-    assert [it["code"] for g in book for it in g["duties"]] == ["4-1", "年-1"]
+    assert [it["code"] for g in book for it in g["duties"]] == ["4-1", "年2-1"]  # personal tasks: part （二）
     from docx import Document
 
     doc = Document(next((tmp_path / "out" / "纪实本").glob("*韩芳.docx")))
-    periods = [p.text for p in doc.paragraphs if p.text.startswith("履责纪实（")]
-    assert periods == [f"履责纪实（2027年{m}月）" for m in range(1, 13)]  # record_period: 月
+    periods = [p.text for p in doc.paragraphs if p.text.endswith("履责纪实")]
+    assert periods == [f"2027年{m}月履责纪实" for m in range(1, 13)]  # record_period: 月
     reviews = [c.text for t in doc.tables for c in t.rows[0].cells if c.text.endswith("检查意见：")]
     assert reviews == [f"{m}月检查意见：" for m in range(1, 13)]
     text = "".join(p.text for p in doc.paragraphs)

@@ -162,3 +162,15 @@ def test_hostile_text_prints_as_written_in_libreoffice(tmp_path):
     flat = re.sub(r"\s", "", everything)
     for written in ("../../x&<y>", 'a/b"{{z}}"{%if%}', 'A&B<C>"引号"'):
         assert written in flat, written
+
+
+def test_no_letter_page_before_the_last_is_mostly_blank(built, tmp_path):
+    """Only headings keep with their first line and the last clause with the signatures, so a
+    long block never moves whole and leaves two thirds of a page empty."""
+    loaded, out, _ = built
+    letters = [out / doc_path(s, loaded.org) for s in specs(loaded, LETTER, 30)]
+    for pdf in convert(letters, tmp_path / "pdf", base=out).files:
+        n = pages(pdf)
+        for page in range(1, n):
+            lines = [line for line in page_text(pdf, page).splitlines() if line.strip()]
+            assert len(lines) >= 12, (pdf.name, page, len(lines))  # of 22 lines and the page number

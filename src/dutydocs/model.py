@@ -146,6 +146,7 @@ class Tier(Model):
     kind: TierKind = Field(description="组织（集体）或 岗位（由人担任）")
     holders: Selector = Field(default_factory=Selector, description="谁属于这个层级")
     leader: Selector | None = Field(None, description="组织层级由谁牵头（如 机关党委书记）：他的责任书含本组织的职责")
+    reviewed_by: Text | None = Field(None, description="本层级干部的纪实本定期送谁查阅（如 分管领导）；不写时送纪检机构")
     external: bool = Field(False, description="成员在本单位之外（如派驻纪检监察组）：不写 holders，不发纪实本")
     duties: list[Duty] = Field(default_factory=list, description="本层级的职责")
 
@@ -227,6 +228,7 @@ class Task(Model):
     posts: TextList = Field(default_factory=list, description="层级任务只由担任这些岗位的人承担（如 党支部书记）")
     due: Due | None = Field(None, description="完成时限")
     measure: Text | None = Field(None, description="具体措施")
+    evidence: Text | None = Field(None, description="履责佐证（表现形式）")
 
     @model_validator(mode="after")
     def _one_owner(self) -> Task:
@@ -238,7 +240,7 @@ class Task(Model):
 class Record(Model):
     person: Text = Field(description="纪实本持有人")
     date: DateField = Field(description="日期")
-    duty: Text | None = Field(None, description="清单编号，如 6-2；年-1 表示本人第 1 项年度任务")
+    duty: Text | None = Field(None, description="清单编号，如 6-2、横1-2、个-1、年1-2（清单“年度目标任务”第（一）部分第 2 项）")
     content: Text = Field(description="履责情况（做法、内容）")
     participants: Text | None = Field(None, description="参加人员或对象")
     evidence: Text | None = Field(None, description="佐证材料")

@@ -62,10 +62,17 @@ class Organisation:
     wording: Wording
     problems: list[Problem] = field(default_factory=list)
     _pair_index: dict[tuple[int, int], SigningPair] = field(default_factory=dict, repr=False)
+    _task_codes: dict[int, str] = field(default_factory=dict, repr=False)
 
     @property
     def organ(self):
         return self.catalog.organ
+
+    def __getstate__(self) -> dict:
+        """Sent to a worker process: caches keyed by object identity do not travel."""
+        state = dict(self.__dict__)
+        state["_task_codes"] = {}
+        return state
 
     def level_name(self, level: int) -> str:
         lv = self.levels.get(level)
@@ -121,12 +128,24 @@ class Organisation:
         tiers = self.book_tiers(person)
         return [t for info in tiers for t in self.tier_tasks(info, person)] + self.own_tasks(person)
 
+    def task_code(self, task: Task) -> str:
+        """A task's number in the list's 年度目标任务: 年k-i, k its part's heading number (（一）, （二）…
+        for the tiers with tasks, then the personal tasks), i its place there. Books print the same."""
+        if not self._task_codes:
+            parts = [info.tasks for info in self.tiers if info.tasks]
+            personal = [t for t in self.catalog.tasks if t.person]
+            for k, tasks in enumerate(parts + ([personal] if personal else []), 1):
+                for i, t in enumerate(tasks, 1):
+                    self._task_codes[id(t)] = f"年{k}-{i}"
+        return self._task_codes[id(task)]
+
     def item_codes(self, person: Person) -> list[str]:
-        """The list numbers in his record book: his tiers' duties (2-3), his own (个-1), his tasks (年-1)."""
+        """The list numbers in his record book: his tiers' duties (2-3), his units' (横1-2), his own
+        (个-1), his tasks (年1-2)."""
         codes = [nd.code for info in self.book_tiers(person) for nd in self.tier_duties(info, person)]
         codes += [nd.code for div in self.headed_by.get(person.name, []) for nd in self.horizontal_duties(div)]
         codes += [nd.code for nd in self.own_duties(person)]
-        return codes + [f"年-{i}" for i in range(1, len(self.book_tasks(person)) + 1)]
+        return codes + [self.task_code(t) for t in self.book_tasks(person)]
 
     def pair_at(self, level: int, seq: int) -> SigningPair:
         if not self._pair_index:

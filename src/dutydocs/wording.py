@@ -33,21 +33,24 @@ _FOLD = re.compile(r"(?<=[^\x00-\x7f]) (?=[^\x00-\x7f]|[0-9{])|(?<=[0-9}]) (?=[^
 # Values every clause may use besides the words; some clauses are given more (EXTRA).
 VALUES = ("单位全称", "单位简称", "党组全称", "纪检全称", "年", "印发日期", "周期", "每期", "期末", "份数")
 EXTRA: dict[str, tuple[str, ...]] = {
-    "list.preamble": ("层级数", "职责数"),
+    "list.preamble": ("层级数", "职责数", "横向"),
+    "list.horizontal_count": ("横向职责数",),
     "list.vertical": ("层级数",),
     "list.lead": ("单位",),
     "list.assist": ("单位",),
     "list.measure": ("措施",),
     "list.task_posts": ("岗位",),
+    "list.evidence": ("佐证",),
     "letter.scope": ("分管单位",),
     "letter.task_due": ("时限",),
     "letter.copies": ("备案机构",),
     "book.notes": ("审阅机构",),
     "book.record_title": ("期",),
     "book.review_box": ("期",),
+    "book.cover_many": ("单位", "个数"),
 }
 # Clauses a signing level may have of its own (letter.levels.N.…).
-LEVEL_KEYS = ("title", "preamble", "goal", "assessment", "accountability")
+LEVEL_KEYS = ("title", "preamble", "goal", "assessment", "accountability", "seal")
 # Sections of wording.yaml a catalogue may rewrite (presets are chosen with organ.kind/words).
 OVERRIDABLE = ("common", "periods", "frequencies", "list", "letter", "book")
 

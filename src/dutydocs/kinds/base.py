@@ -83,5 +83,9 @@ def numbered(items: list[str], mark: str = "．") -> list[str]:
 
 
 def person_label(person: Any) -> str:
+    """沈文澜（省人大常委会秘书长）; a title with brackets of its own follows after a space instead,
+    so that brackets do not nest: 陈思远　党委办公室（董事会办公室）主任."""
     title = person.display_title
-    return f"{person.name}（{title}）" if title else person.name
+    if not title:
+        return person.name
+    return f"{person.name}　{title}" if "（" in title or "(" in title else f"{person.name}（{title}）"

@@ -19,6 +19,9 @@ from ..model import Catalog, Person
 from ..org import Organisation
 from .base import DocSpec, Kind, clean, common, numbered, person_label
 
+# Characters of 楷体 3号 on one line of the cover's value column (96 mm).
+COVER_LINE = 17
+
 
 def plan(org: Organisation) -> Iterator[DocSpec]:
     for serial, person in enumerate(org.book_holders(), 1):
@@ -55,9 +58,8 @@ def book_items(org: Organisation, person: Person) -> list[dict[str, str]]:
         groups.append({"source": w.text("book", "sources", "own_duty"), "duties": own})
     tasks = org.book_tasks(person)
     if tasks:
-        rows = [{"code": f"年-{i}", "text": t.text, "due": due_text(t.due, year),
-                 "evidence": w.text("book", "sources", "own_task") if t.person else ""}
-                for i, t in enumerate(tasks, 1)]
+        rows = [{"code": org.task_code(t), "text": t.text, "due": due_text(t.due, year), "evidence": t.evidence or ""}
+                for t in tasks]
         groups.append({"source": w.text("book", "sources", "task"), "duties": rows})
     for n, group in enumerate(groups, 1):
         group["heading"] = f"（{cn_number(n)}）{group['source']}"
@@ -166,9 +168,15 @@ def context(org: Organisation, spec: DocSpec) -> dict[str, Any]:
     for rows in (checks, fixes):
         for i, row in enumerate(rows, 1):
             row["no"] = str(i)
-    reviewer = w.words["上级纪检"] if org.leads_discipline_body(person) else w.words["纪检"]
+    reviewer = next((info.tier.reviewed_by for info in org.post_tiers(person) if info.tier.reviewed_by), None)
+    if reviewer is None:
+        reviewer = w.words["上级纪检"] if org.leads_discipline_body(person) else w.words["纪检"]
     divisions = [d.name for d in org.headed_by.get(person.name, [])] or ([person.division] if person.division else [])
-    values = [organ.name, person.name, person.display_title, "、".join(divisions), "、".join(person.supervises),
+    supervises = "、".join(person.supervises)
+    if len(supervises) > COVER_LINE * 2:  # more than two lines: the cover names two and counts the rest
+        supervises = w.text("book", "cover_many", 单位="、".join(person.supervises[:2]),
+                            个数=str(len(person.supervises))) + w.words["处室"]
+    values = [organ.name, person.name, person.display_title, "、".join(divisions), supervises,
               f"{year}-{spec.seq:03d}"]
     labels = w.texts("book", "cover_labels")
     review_lines = int(layout["review_lines"][organ.record_period])
@@ -196,6 +204,9 @@ def context(org: Organisation, spec: DocSpec) -> dict[str, Any]:
         "periods": periods,
         "talk_title": w.text("book", "talk_title"),
         "talks": talks,
+        "register_title": w.text("book", "register_title"),
+        "register_hint": w.text("book", "register_hint"),
+        "register": [{"no": str(i)} for i in range(1, int(layout["register_rows"]) + 1)],
         "check_title": w.text("book", "check_title"),
         "checks": checks,
         "fix_title": w.text("book", "fix_title"),

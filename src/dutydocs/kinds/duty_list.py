@@ -9,8 +9,8 @@ from ..catalog import Positions
 from ..chinese import cn_number, due_text
 from ..errors import Problem
 from ..model import Catalog, Duty, Task
-from ..org import NumberedDuty, Organisation
-from .base import DocSpec, Kind, clean, common, person_label
+from ..org import NumberedDuty, Organisation, TierInfo
+from .base import DocSpec, Kind, clean, common
 
 # A line of the title holds 20 characters of 小标宋 2号 in the 156 mm type area.
 TITLE_WIDTH = 20
@@ -66,20 +66,29 @@ def _table(rows: list[dict[str, str]], label: str = "") -> dict[str, Any]:
     return {"label": label, "duties": rows, "owners": any(r["owner"] for r in rows)}
 
 
-def _groups(duties: list[NumberedDuty], org: Organisation) -> list[dict[str, Any]]:
-    """Split a tier's duties into 主体责任 and 监督责任 where both exist."""
+def _groups(info: TierInfo, org: Organisation) -> list[dict[str, Any]]:
+    """Split a tier's duties into 主体责任 and 监督责任 where both exist. In a table that has a
+    责任主体 column because some items fall to some posts only, the others name all the tier's posts."""
+    duties = info.duties
     kinds = [k for k in ("主体责任", "监督责任") if any(nd.duty.type == k for nd in duties)]
-    return [_table([_row(nd, org) for nd in duties if nd.duty.type == kind],
-                   f"{n}．{kind}" if len(kinds) > 1 else "")
-            for n, kind in enumerate(kinds, 1)]
+    everyone = ["、".join(info.tier.holders.posts)] if info.tier.holders.posts else []
+    tables = []
+    for n, kind in enumerate(kinds, 1):
+        table = _table([_row(nd, org) for nd in duties if nd.duty.type == kind], f"{n}．{kind}" if len(kinds) > 1 else "")
+        if table["owners"] and any(nd.duty.posts for nd in duties):
+            for row in table["duties"]:
+                row["owner"] = row["owner"] or everyone
+        tables.append(table)
+    return tables
 
 
-def _task_row(no: int, task: Task, org: Organisation, owner: str = "") -> dict[str, Any]:
+def _task_row(task: Task, org: Organisation, owner: str = "") -> dict[str, Any]:
     w = org.wording
     lines = [w.text("list", "task_posts", 岗位="、".join(task.posts))] if task.posts else []
     lines += [w.text("list", "measure", 措施=task.measure)] if task.measure else []
+    lines += [w.text("list", "evidence", 佐证=task.evidence)] if task.evidence else []
     measure = lines
-    return {"no": str(no), "text": task.text, "measure": measure, "due": due_text(task.due, org.organ.year),
+    return {"no": org.task_code(task), "text": task.text, "measure": measure, "due": due_text(task.due, org.organ.year),
             "owner": owner}
 
 
@@ -87,9 +96,11 @@ def context(org: Organisation, spec: DocSpec) -> dict[str, Any]:
     w = org.wording
     cat = org.catalog
     duty_count = sum(len(info.duties) for info in org.tiers)
-    counts = {"层级数": str(len(org.tiers)), "职责数": str(duty_count)}
+    across = len(org.common_duties()) + sum(len(d.duties) for d in cat.divisions)
+    counts = {"层级数": str(len(org.tiers)), "职责数": str(duty_count),
+              "横向": w.text("list", "horizontal_count", 横向职责数=str(across)) if across else ""}
     tiers = [{"heading": f"（{cn_number(info.index)}）{info.tier.name}", "name": info.tier.name,
-              "groups": _groups(info.duties, org)} for info in org.tiers]
+              "groups": _groups(info, org)} for info in org.tiers]
     horizontal = None
     if cat.horizontal or any(d.duties for d in cat.divisions):
         common_rows = [_row(nd, org) for nd in org.common_duties()]
@@ -109,17 +120,18 @@ def context(org: Organisation, spec: DocSpec) -> dict[str, Any]:
         if info.tasks:
             task_tiers.append({
                 "heading": f"（{cn_number(len(task_tiers) + 1)}）{info.tier.name}",
-                "tasks": [_task_row(i, t, org) for i, t in enumerate(info.tasks, 1)],
+                "tasks": [_task_row(t, org) for t in info.tasks],
             })
     personal = [t for t in cat.tasks if t.person]
-    personal_rows = [_task_row(i, t, org, person_label(org.people[t.person])) for i, t in enumerate(personal, 1)]
-    sections = [w.text("list", "vertical", 层级数=counts["层级数"])]
+    personal_rows = [_task_row(t, org, t.person or "") for t in personal]  # the name: titles are on the letters
+    sections = [w.text("list", "vertical", 层级数=str(len(org.tiers)))]
     if horizontal:
         sections.append(w.text("list", "horizontal"))
     if task_tiers or personal_rows:
         sections.append(w.text("list", "tasks"))
     ctx = {
         **common(org),
+        "annex": w.text("list", "annex"),
         "title": w.texts("list", "title"),
         "date_line": w.text("list", "date_line"),
         "preamble": w.text("list", "preamble", **counts),

@@ -14,7 +14,7 @@ from typing import Any
 from ..chinese import cn_number, due_text
 from ..model import Catalog, Task
 from ..org import NumberedDuty, Organisation, SigningPair
-from .base import DocSpec, Kind, clean, common, numbered
+from .base import DocSpec, Kind, clean, common, numbered, person_label
 
 
 def plan(org: Organisation) -> Iterator[DocSpec]:
@@ -53,7 +53,7 @@ def letter_duties(org: Organisation, pair: SigningPair) -> list[str]:
             units = [d for d in units if d.name in pair.superior.supervises] or units
         for div in units:
             found += org.horizontal_duties(div)
-        found += org.own_duties(sub)
+        found = org.own_duties(sub) + found  # his own items come first, after his 分管 scope
     items = []
     supervised = org.supervised(sub)
     if supervised and as_leader and "主体责任" in types:
@@ -90,8 +90,9 @@ def context(org: Organisation, spec: DocSpec) -> dict[str, Any]:
         "level": str(pair.level),
         "level_name": org.level_name(pair.level),
         "superior": {"label": w.text("letter", "superior"), "name": pair.superior.name,
-                     "title": pair.superior.display_title},
-        "subordinate": {"label": w.text("letter", "subordinate"), "name": sub.name, "title": sub.display_title},
+                     "title": pair.superior.display_title, "who": person_label(pair.superior)},
+        "subordinate": {"label": w.text("letter", "subordinate"), "name": sub.name, "title": sub.display_title,
+                        "who": person_label(sub)},
         "preamble": w.level(pair.level, "preamble", clauses),
         "headings": headings,
         "goal": w.level(pair.level, "goal", clauses),
@@ -106,7 +107,7 @@ def context(org: Organisation, spec: DocSpec) -> dict[str, Any]:
         "closing": numbered([w.text("letter", "validity"),
                              w.text("letter", "copies", 份数=cn_number(organ.letter_copies), 备案机构=filing)]),
         "sign": {"superior": w.text("letter", "sign_superior"), "subordinate": w.text("letter", "sign_subordinate"),
-                 "seal": w.text("letter", "seal"), "date": w.text("letter", "date")},
+                 "seal": w.level(pair.level, "seal", clauses), "date": w.text("letter", "date")},
     }
     return clean(ctx)
 
