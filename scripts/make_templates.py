@@ -479,9 +479,12 @@ def setup_section(doc, *, cover: bool = False, landscape: bool = False) -> float
         ind.set(qn(f"w:{side}"), "280")
         page_field(p)
     if cover:
-        # The cover has no page number; its empty footer keeps the same height as the others.
+        # The cover has no page number; its footer holds the maker's line, at the foot of the cover
+        # however long the cover's table grows.
         section.first_page_footer.is_linked_to_previous = False
-        section.first_page_footer.paragraphs[0].style = doc.styles["Footer"]
+        maker = section.first_page_footer.paragraphs[0]
+        maker.style = doc.styles["封面文字"]
+        maker.add_run("{{ cover_maker }}")
     _sub(sect, "w:pgNumType", **{"w:start": "1"})  # every document numbers from 1, in bundles too
     _sub(sect, "w:docGrid", **{"w:type": "lines", "w:linePitch": LINE})
     return width
@@ -664,9 +667,6 @@ def make_book(path: Path) -> None:
               borders="lines")
     for row in t.rows[1:-1]:
         row.cells[0].paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.DISTRIBUTE
-    for _ in range(4):
-        para(doc, "", "封面文字")
-    para(doc, "{{ cover_maker }}", "封面文字")
 
     section_title(doc, "{{ notes_title }}")
     numbered_block(doc, "notes")
