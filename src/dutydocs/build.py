@@ -96,6 +96,8 @@ def template_paths(loaded: Loaded, override: Path | None, kinds: tuple[str, ...]
     paths = {}
     for kind in kinds:
         name = kind_of(kind).template_for(loaded.catalog)
+        if name is None:  # a workbook made in code: no template
+            continue
         own = chosen / name if chosen else None
         if own is not None and own.is_file():
             paths[kind] = own
@@ -176,9 +178,14 @@ def _make(spec: DocSpec, rel: str, old: Entry | None) -> tuple[str, str, Entry |
     A new document is written under a temporary name (returned last): the build renames them all
     into place once every document has rendered, so a build that fails half way writes nothing."""
     org: Organisation = _STATE["org"]
-    tpl: Prepared = _STATE["templates"][spec.kind]
-    ctx = context_for(org, spec)
-    inputs = sha256(json.dumps(ctx, sort_keys=True, ensure_ascii=False).encode("utf-8") + tpl.digest.encode())
+    made = kind_of(spec.kind).make
+    if made is not None:  # a workbook: its bytes are its own fingerprint
+        data = made(org, spec)
+        inputs = sha256(data)
+    else:
+        tpl: Prepared = _STATE["templates"][spec.kind]
+        ctx = context_for(org, spec)
+        inputs = sha256(json.dumps(ctx, sort_keys=True, ensure_ascii=False).encode("utf-8") + tpl.digest.encode())
     target = inside(_STATE["root"], rel)
     force = _STATE["force"]
     exists = target.is_file()
@@ -186,7 +193,8 @@ def _make(spec: DocSpec, rel: str, old: Entry | None) -> tuple[str, str, Entry |
         st = target.stat()
         if (st.st_size, st.st_mtime_ns) == (old.size, old.mtime_ns):
             return rel, "unchanged", old, None
-    data = tpl.render(ctx)
+    if made is None:
+        data = tpl.render(ctx)
     digest = sha256(data)
     if exists:
         current = sha256(target.read_bytes())

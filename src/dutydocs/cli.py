@@ -500,7 +500,8 @@ def _extras(loaded: Loaded, report: BuildReport, kinds: tuple[str, ...], bundle:
             if bundles:
                 result = bundle_pdfs(bundles, target, report.out)
             else:
-                result = convert([report.out / rel for rel in report.files], target, base=report.out)
+                result = convert([report.out / rel for rel in report.files if rel.endswith(".docx")], target,
+                                 base=report.out)
         except PdfError as exc:
             err.print(str(exc), markup=False, style="red")
             raise Failed(3) from None

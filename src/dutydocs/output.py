@@ -58,7 +58,7 @@ def doc_path(spec: DocSpec, org: Organisation) -> str:
     """Relative path of a document inside the output folder, e.g. 责任书/1-03-周建国-李明.docx.
     Every piece of the name made from catalogue text is sanitised on its own."""
     kind = kind_of(spec.kind)
-    return f"{kind.folder}/{'-'.join(safe_part(part) for part in kind.file_name(spec, org))}.docx"
+    return f"{kind.folder}/{'-'.join(safe_part(part) for part in kind.file_name(spec, org))}{kind.suffix}"
 
 
 def inside(root: Path, rel: str) -> Path:

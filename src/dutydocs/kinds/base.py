@@ -43,9 +43,11 @@ class Kind:
     plan: Callable[[Organisation], Iterator[DocSpec]]
     context: Callable[[Organisation, DocSpec], dict[str, Any]]
     file_name: Callable[[DocSpec, Organisation], tuple[str, ...]]  # parts joined by "-"; output.py makes them safe
-    template_for: Callable[[Catalog], str]  # the template file's name
+    template_for: Callable[[Catalog], str | None]  # the template file's name (None: made by `make`)
     bundled: bool = True  # several documents of this kind make a print bundle
     check: Callable[[Organisation, Positions], list[Problem]] | None = None  # reminders at load time
+    suffix: str = ".docx"
+    make: Callable[[Organisation, DocSpec], bytes] | None = None  # a workbook's bytes, made in code
 
 
 def clean(value: Any) -> Any:
