@@ -24,7 +24,7 @@ from pathlib import Path
 
 from docx import Document
 from docx.enum.table import WD_TABLE_ALIGNMENT
-from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_TAB_ALIGNMENT
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
@@ -140,10 +140,11 @@ FONT_TABLE = f"""<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
 </w:fonts>"""
 
 
-def _rpr(east: str, size: float, bold: bool = False, latin: str = LATIN, grid: bool | None = None) -> str:
+def _rpr(east: str, size: float, bold: bool = False, latin: str = LATIN, grid: bool | None = None,
+         color: str | None = None) -> str:
     """Run properties; 3号 body text is set on the 28-character grid unless `grid` is False."""
     half = int(size * 2)
-    b = "<w:b/><w:bCs/>" if bold else ""
+    b = ("<w:b/><w:bCs/>" if bold else "") + (f'<w:color w:val="{color}"/>' if color else "")
     condense = f'<w:spacing w:val="{CONDENSE}"/>' if (size == 16 if grid is None else grid) else ""
     return (f'<w:rPr><w:rFonts w:ascii="{latin}" w:hAnsi="{latin}" w:eastAsia="{east}" w:cs="{latin}"/>{b}'
             f'{condense}<w:sz w:val="{half}"/><w:szCs w:val="{half}"/></w:rPr>')
@@ -151,7 +152,8 @@ def _rpr(east: str, size: float, bold: bool = False, latin: str = LATIN, grid: b
 
 def _ppr(*, keep_next: bool = False, page_break: bool = False, snap: bool = True, line: int | None = LINE,
          rule: str = "exact", before: int = 0, after: int = 0, first_chars: int = 0, size: float = 16,
-         align: str | None = None, outline: int | None = None, hanging_chars: int = 0) -> str:
+         align: str | None = None, outline: int | None = None, hanging_chars: int = 0, right_chars: int = 0,
+         left_chars: int = 0) -> str:
     out = "<w:pPr>"
     if keep_next:
         out += "<w:keepNext/>"
@@ -166,6 +168,11 @@ def _ppr(*, keep_next: bool = False, page_break: bool = False, snap: bool = True
     out += spacing + "/>"
     if first_chars:
         out += f'<w:ind w:firstLineChars="{first_chars}" w:firstLine="{int(size * 20 * first_chars / 100)}"/>'
+    elif right_chars or left_chars:  # a 落款 kept off the right margin, a 版记 off the left (hanging after 抄送：)
+        hang = (f'w:hangingChars="{hanging_chars}" w:hanging="{int(size * 20 * hanging_chars / 100)}"' if hanging_chars
+                else 'w:firstLineChars="0" w:firstLine="0"')
+        out += (f'<w:ind w:leftChars="{left_chars}" w:left="{int(size * 20 * left_chars / 100)}" '
+                f'w:rightChars="{right_chars}" w:right="{int(size * 20 * right_chars / 100)}" {hang}/>')
     elif hanging_chars:  # a label, then its value; wrapped lines align under the value
         twips_ = int(size * 20 * hanging_chars / 100)
         out += (f'<w:ind w:leftChars="{hanging_chars}" w:left="{twips_}" w:hangingChars="{hanging_chars}" '
@@ -200,6 +207,7 @@ def styles_xml() -> str:
         _style("Normal", "Normal", _ppr(first_chars=200, align="both"), _rpr(FANGSONG, 16), based=None, ui=0),
         _style("Title", "Title", _ppr(align="center"), _rpr(XBS, 22),
                next_="Subtitle", ui=10),
+        _style("a20", "标题（长）", _ppr(align="center"), _rpr(XBS, 18), based="Title", next_="Subtitle"),
         _style("Subtitle", "Subtitle", _ppr(after=LINE, align="center"), _rpr(KAITI, 16), next_="Normal", ui=11),
         _style("Heading1", "heading 1", _ppr(keep_next=True, first_chars=200, outline=0), _rpr(HEITI, 16),
                next_="Normal", ui=9),
@@ -226,6 +234,16 @@ def styles_xml() -> str:
         _style("a9", "提示", _ppr(align="left"), _rpr(KAITI, 14)),
         _style("a11", "附件标记", _ppr(align="left"), _rpr(HEITI, 16)),
         _style("a12", "签订方", _ppr(align="left", hanging_chars=500), _rpr(FANGSONG, 16)),
+        _style("a13", "发文机关标志", _ppr(line=None, rule="auto", align="center"), _rpr(XBS, 22, color="FF0000")),
+        _style("a19", "发文机关标志（长）", _ppr(line=None, rule="auto", align="center"), _rpr(XBS, 18, color="FF0000"),
+               based="a13"),
+        _style("a14", "分隔线", _ppr(line=120, rule="exact"), _rpr(FANGSONG, 6)),
+        _style("a15", "落款", _ppr(align="right", right_chars=400), _rpr(FANGSONG, 16)),
+        _style("a16", "版记", _ppr(align="left", left_chars=100, right_chars=100, size=14), _rpr(FANGSONG, 14)),
+        # 抄送：左空一字，回行时与冒号后的首字对齐（GB/T 9704 8.2）
+        _style("a18", "抄送", _ppr(align="left", left_chars=400, hanging_chars=300, right_chars=100, size=14),
+               _rpr(FANGSONG, 14), based="a16"),
+        _style("a17", "表名", _ppr(before=120, align="left"), _rpr(HEITI, 14)),
     ]
     table_normal = ('<w:style w:type="table" w:default="1" w:styleId="TableNormal"><w:name w:val="Normal Table"/>'
                     '<w:uiPriority w:val="99"/><w:semiHidden/><w:unhideWhenUsed/><w:tblPr><w:tblInd w:w="0" w:type="dxa"/>'
@@ -777,6 +795,176 @@ def make_book(path: Path) -> None:
     finish(doc, path)
 
 
+# ---------------------------------------------------------------- 工作建议书
+
+
+def border(paragraph, side: str = "bottom", color: str = "000000", size: int = 8) -> None:
+    """A rule under (or over) a paragraph: the red separator of a 版头, the lines of a 版记."""
+    pbdr = _sub(paragraph._p.get_or_add_pPr(), "w:pBdr")
+    _sub(pbdr, f"w:{side}", **{"w:val": "single", "w:sz": size, "w:space": 1, "w:color": color})
+
+
+def make_advice(path: Path) -> None:
+    doc, _width = new_doc("工作建议书")
+    para(doc, "", "正文无缩进")
+    tag(doc, "{%p if issuer_long %}")  # a long name a size smaller, on one line
+    para(doc, "{{ issuer }}", "发文机关标志（长）")
+    tag(doc, "{%p else %}")
+    para(doc, "{{ issuer }}", "发文机关标志")
+    tag(doc, "{%p endif %}")
+    para(doc, "", "正文无缩进")
+    para(doc, "{{ number }}", "正文无缩进", WD_ALIGN_PARAGRAPH.CENTER)
+    border(para(doc, "", "分隔线"), color="FF0000", size=12)  # GB/T 9704: the red rule under the 文号
+    para(doc, "", "正文无缩进")
+    para(doc, "{{ title }}", "Title")
+    para(doc, "", "正文无缩进")
+    para(doc, "{{ to }}", "正文无缩进")
+    para(doc, "{{ opening }}")
+    para(doc, "{{ headings[0] }}", "Heading 1")
+    numbered_block(doc, "problems")
+    para(doc, "{{ headings[1] }}", "Heading 1")
+    numbered_block(doc, "recommendations")
+    para(doc, "{{ headings[2] }}", "Heading 1")
+    para(doc, "{{ reply }}", keep_next=True)
+    para(doc, "", "正文无缩进", keep_next=True)
+    para(doc, "", "正文无缩进", keep_next=True)
+    para(doc, "{{ signer }}", "落款", keep_next=True)
+    para(doc, "{{ date }}", "落款")
+    para(doc, "", "正文无缩进")
+    tag(doc, "{%p if cc %}")
+    p = para(doc, "{{ cc }}", "抄送")
+    border(p, "top")
+    border(p, "bottom", size=4)
+    tag(doc, "{%p endif %}")
+    p = para(doc, "{{ printed_by }}", "版记")  # 印发机关左空一字，印发日期右空一字
+    p.add_run().add_tab()
+    p.add_run("{{ printed_on }}")
+    p.paragraph_format.tab_stops.add_tab_stop(Mm(156) - Pt(14), WD_TAB_ALIGNMENT.RIGHT)
+    border(p)
+    finish(doc, path)
+
+
+# ---------------------------------------------------------------- 廉洁从政（从业）信息表
+
+
+def form_heading(doc, text: str) -> None:
+    para(doc, text, "表名", keep_next=True)
+
+
+def make_integrity(path: Path) -> None:
+    doc, width = new_doc("廉洁信息表")
+    para(doc, "{{ secret }}", "附件标记")
+    para(doc, "{{ title }}", "Title")
+    para(doc, "{{ year_line }}", "Subtitle")
+    table(doc, [26, 52, 26, 52], None, [["{{ b.l1 }}", "{{ b.v1 }}", "{{ b.l2 }}", "{{ b.v2 }}"]],
+          loop=("{%tr for b in basics %}", "{%tr endfor %}"), height_mm=9,
+          styles=["表头", "表格文字", "表头", "表格文字"])
+    form_heading(doc, "家庭成员及主要社会关系")
+    table(doc, [18, 24, 22, 24, 68], ["称谓", "姓名", "出生年月", "政治面貌", "工作单位及职务"],
+          [["{{ f.relation }}", "{{ f.name }}", "{{ f.born }}", "{{ f.political }}", "{{ f.work }}"]],
+          loop=("{%tr for f in family %}", "{%tr endfor %}"), height_mm=8,
+          styles=["表格居中", "表格居中", "表格居中", "表格居中", "表格文字"])
+    form_heading(doc, "个人有关事项报告及变化登记")
+    table(doc, [26, 34, 72, 24], ["报告日期", "类别", "内容", "受理人"],
+          [["{{ m.date }}", "{{ m.category }}", "{{ m.content }}", "{{ m.received_by }}"]],
+          loop=("{%tr for m in matters %}", "{%tr endfor %}"), height_mm=8,
+          styles=["表格居中", "表格居中", "表格文字", "表格居中"])
+    form_heading(doc, "礼品礼金登记")
+    table(doc, [26, 90, 40], ["日期", "礼品、礼金情况", "处理情况"],
+          [["{{ g.date }}", "{{ g.content }}", "{{ g.handling }}"]],
+          loop=("{%tr for g in gifts %}", "{%tr endfor %}"), height_mm=8,
+          styles=["表格居中", "表格文字", "表格文字"])
+    form_heading(doc, "廉政谈话、函询记录")
+    table(doc, [26, 30, 44, 56], ["日期", "类型", "谈话人", "事由"],
+          [["{{ t.date }}", "{{ t.kind }}", "{{ t.talker }}", "{{ t.reason }}"]],
+          loop=("{%tr for t in talks %}", "{%tr endfor %}"), height_mm=8,
+          styles=["表格居中", "表格居中", "表格居中", "表格文字"])
+    t = table(doc, [26, width - 26], None, [["奖惩情况", "{{ honors }}"], ["备　　注", "{{ note }}"]],
+              styles=["表头", "表格文字"], height_mm=16)
+    for row in t.rows:  # the last rows stay with the signature line
+        for cell in row.cells:
+            cell.paragraphs[0].paragraph_format.keep_with_next = True
+    para(doc, "", "正文无缩进", keep_next=True)
+    para(doc, "{{ filled_by }}", "签字", WD_ALIGN_PARAGRAPH.RIGHT)
+    finish(doc, path)
+
+
+# ---------------------------------------------------------------- 四张清单
+
+
+def make_four_lists(path: Path) -> None:
+    doc, _width = new_doc("四张清单")
+    tag(doc, "{%p for line in title %}")
+    tag(doc, "{%p if title_long[loop.index0] %}")  # a long line a size smaller, on one line
+    para(doc, "{{ line }}", "标题（长）")
+    tag(doc, "{%p else %}")
+    para(doc, "{{ line }}", "Title")
+    tag(doc, "{%p endif %}")
+    tag(doc, "{%p endfor %}")
+    para(doc, "", "正文无缩进")
+    t = table(doc, [12, 72, 30, 20, 22], ["序号", "内容", "数据或佐证", "责任人", "时限"],
+              [["{%tr for c in categories %}", "", "", "", ""], ["{{ c.name }}", "", "", "", ""],
+               ["{%tr for r in c.rows %}", "", "", "", ""],
+               ["{{ r.no }}", "{{ r.text }}", "{{ r.data }}", "{{ r.owner }}", "{{ r.due }}"],
+               ["{%tr endfor %}", "", "", "", ""], ["{%tr endfor %}", "", "", "", ""]],
+              styles=["表格居中", "表格文字", "表格文字", "表格居中", "表格居中"])
+    for r in (1, 2, 3, 5, 6):
+        merge_row(t, r, 0, 4)
+        t.cell(r, 0).paragraphs[0].style = doc.styles["标签" if r != 2 else "表头"]
+    t.cell(2, 0).paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.LEFT
+    para(doc, "", "正文无缩进")
+    para(doc, "{{ sign }}", "签字", WD_ALIGN_PARAGRAPH.RIGHT)
+    finish(doc, path)
+
+
+# ---------------------------------------------------------------- 督查报告 (dutydocs report)
+
+
+def report_table(doc, var: str, widths: list[float], head: list[str], cells: list[str], styles: list[str]) -> None:
+    """A table of the report's rows, or one line saying there are none."""
+    tag(doc, f"{{%p if {var} %}}")
+    table(doc, widths, head, [cells], loop=(f"{{%tr for r in {var} %}}", "{%tr endfor %}"), styles=styles)
+    tag(doc, "{%p else %}")
+    para(doc, "{{ none }}")
+    tag(doc, "{%p endif %}")
+
+
+def make_report(path: Path) -> None:
+    doc, _width = new_doc("督查报告")
+    para(doc, "{{ title }}", "Title")
+    para(doc, "{{ subtitle }}", "Subtitle")
+    para(doc, "", "正文无缩进")
+    para(doc, "{{ summary }}")
+    para(doc, "一、{{ headings[0] }}", "Heading 1")
+    report_table(doc, "persons", [40, 38, 38, 40], ["持本人", "应有记录", "已有记录", "记录不足的职责（项）"],
+                 ["{{ r.person }}", "{{ r.expected }}", "{{ r.recorded }}", "{{ r.behind }}"],
+                 ["表格居中"] * 4)
+    para(doc, "二、{{ headings[1] }}", "Heading 1")
+    tag(doc, "{%p if behind %}")
+    para(doc, "{{ behind_note }}")
+    tag(doc, "{%p endif %}")
+    report_table(doc, "behind", [24, 18, 114], ["持本人", "项数", "记录不足的职责（编号）"],
+                 ["{{ r.person }}", "{{ r.n }}", "{{ r.codes }}"], ["表格居中", "表格居中", "表格文字"])
+    para(doc, "三、{{ headings[2] }}", "Heading 1")
+    para(doc, "{{ talks_line }}")
+    report_table(doc, "talks", [22, 22, 10, 34, 42, 26], ["责任领导", "责任人", "层面", "应谈时限", "已谈（日期）", "状态"],
+                 ["{{ r.superior }}", "{{ r.subordinate }}", "{{ r.level }}", "{{ r.due }}", "{{ r.held }}",
+                  "{{ r.status }}"], ["表格居中"] * 6)
+    para(doc, "四、{{ headings[3] }}", "Heading 1")
+    report_table(doc, "overdue", [34, 60, 24, 20, 18], ["来源", "问题", "责任单位（责任人）", "时限", "逾期天数"],
+                 ["{{ r.source }}", "{{ r.text }}", "{{ r.owner }}", "{{ r.due }}", "{{ r.days }}"],
+                 ["表格居中", "表格文字", "表格居中", "表格居中", "表格居中"])
+    para(doc, "五、{{ headings[4] }}", "Heading 1")
+    report_table(doc, "counts", [78, 78], ["谈话类型", "人次"], ["{{ r.kind }}", "{{ r.n }}"], ["表格居中"] * 2)
+    para(doc, "六、{{ headings[5] }}", "Heading 1")
+    tag(doc, "{%p if unreadable %}")
+    para(doc, "{{ unreadable_note }}")
+    tag(doc, "{%p endif %}")
+    report_table(doc, "unreadable", [24, 18, 114], ["持本人", "项数", "读不出频次的职责（编号）"],
+                 ["{{ r.person }}", "{{ r.n }}", "{{ r.codes }}"], ["表格居中", "表格居中", "表格文字"])
+    finish(doc, path)
+
+
 def main() -> None:
     out = Path(sys.argv[1]) if len(sys.argv) > 1 else ROOT / "templates"
     out.mkdir(parents=True, exist_ok=True)
@@ -784,6 +972,10 @@ def main() -> None:
     make_list(out / "责任清单（横版）.docx", landscape=True)
     make_letter(out / "廉政责任书.docx")
     make_book(out / "全程纪实本.docx")
+    make_advice(out / "工作建议书.docx")
+    make_integrity(out / "廉洁信息表.docx")
+    make_four_lists(out / "四张清单.docx")
+    make_report(out / "督查报告.docx")
 
 
 if __name__ == "__main__":

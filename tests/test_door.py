@@ -22,9 +22,11 @@ def run(*args: str):
 
 # Words that may stay in Latin letters: names of things a clerk types or installs, command names.
 PROPER = {"dutydocs", "YAML", "Word", "JSON", "Schema", "LibreOffice", "PDF", "CPU", "include", "templates",
-          "output", "build", "check", "init", "schema", "export", "wording", "yaml"}
+          "output", "build", "check", "init", "schema", "export", "wording", "yaml", "report", "Excel", "docx", "xlsx",
+          "diff", "import", "map", "people", "divisions", "csv", "svg", "png", "pdf", "WPS"}
 HELPS = [["--help"], ["build", "--help"], ["check", "--help"], ["templates", "--help"], ["templates", "export", "--help"],
-         ["init", "--help"], ["schema", "--help"], ["wording", "--help"]]
+         ["init", "--help"], ["schema", "--help"], ["wording", "--help"], ["report", "--help"],
+         ["import", "--help"], ["export", "--help"], ["diff", "--help"], ["map", "--help"]]
 
 
 def english_words(text: str) -> list[str]:
@@ -88,7 +90,8 @@ def test_jobs_out_of_range_says_the_range(value):
 def test_misspelt_kind_lists_the_kinds(minimal):
     result = run("build", str(minimal), "--only", "责任本")
     assert result.exit_code == 2
-    assert result.stderr == ("--only 的取值「责任本」不认识，是不是想写「责任书」？可选：清单、责任书、纪实本。"
+    assert result.stderr == ("--only 的取值「责任本」不认识，是不是想写「责任书」？可选：清单、责任书、纪实本、建议书、"
+                             "销号台账、谈话台账、信息表、四张清单。"
                              "运行 dutydocs build --help 查看用法。\n")
 
 

@@ -417,7 +417,7 @@ def test_concurrent_builds_into_one_folder_all_succeed(tmp_path):
     # one build wrote, the others found everything up to date
     assert sum("新写入 0 份" in r[1] for r in results) >= 7
     # the folder is complete and valid
-    docs = sorted(str(p.relative_to(out)) for p in out.rglob("*.docx"))
+    docs = sorted(str(p.relative_to(out)) for p in out.rglob("*") if p.suffix in (".docx", ".xlsx") and p.parent != out)
     manifest = json.loads((out / MANIFEST).read_text("utf-8"))["documents"]
     assert sorted(manifest) == docs
     index = (out / INDEX_CSV).read_text("utf-8-sig").splitlines()

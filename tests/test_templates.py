@@ -45,8 +45,9 @@ def test_documents_bundles_and_the_index_validate(built, tmp_path):
     loaded, out, _ = built
     assert validate(out / "索引.xlsx") == []
     for kind in KINDS:
-        spec = next(plan(loaded.org, (kind,)))
-        assert validate(out / doc_path(spec, loaded.org)) == [], kind
+        spec = next(plan(loaded.org, (kind,)), None)
+        if spec is not None:  # the sample may hold no record of a kind
+            assert validate(out / doc_path(spec, loaded.org)) == [], kind
     letters = [out / doc_path(s, loaded.org) for s in list(plan(loaded.org, ("责任书",)))[:5]]
     bundle = tmp_path / "bundle.docx"
     bundle.write_bytes(bundle_docs(letters, duplex=True))

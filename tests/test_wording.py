@@ -120,7 +120,8 @@ wording:
         "catalog.yaml:45 wording.letter.levels.2.goal: 这里应是一段文字，实际是一个列表（每项一行，以“- ”开头）。",
         "catalog.yaml:46 wording.letter.levels.x: 层面应写 1 到 9 的数字，实际是「x」。",
         "catalog.yaml:48 wording.book.notes[1]: 花括号没有配对。要印出花括号本身，请写成 {{ 或 }}。",
-        "catalog.yaml:49 wording.presets: 措辞里没有「presets」这一项。可改的项：common、periods、frequencies、list、letter、book。",
+        "catalog.yaml:49 wording.presets: 措辞里没有「presets」这一项。可改的项：common、periods、frequencies、schedule、talks、list、letter、book、"
+        "advice、talk_ledger、integrity、four_lists、report。",
     ]
 
 

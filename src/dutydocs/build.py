@@ -11,9 +11,11 @@ stop between documents when their parent is gone; SIGTERM or Ctrl-C stops the po
 from __future__ import annotations
 
 import contextlib
+import io
 import json
 import multiprocessing
 import os
+import pickle
 import signal
 import sys
 import threading
@@ -166,9 +168,9 @@ def _init_pool_worker(parent: int, *args) -> None:
 
 def _init_worker(org: Organisation, paths: dict[str, Path], root: Path, force: bool,
                  prepared: dict[str, Prepared] | None = None) -> None:
-    """Set up a worker; a pool worker prepares the templates itself (compiled Jinja does not pickle)."""
+    """Set up a worker: the templates prepared already, or prepared here (a spawned worker)."""
     _STATE.clear()
-    _STATE.update(org=org, root=root, force=force, parent=None,
+    _STATE.update(org=org, root=root, force=force, parent=None, folders={},
                   templates=prepared or {kind: prepare(path, label=str(path))[0] for kind, path in paths.items()})
 
 
@@ -185,8 +187,8 @@ def _make(spec: DocSpec, rel: str, old: Entry | None) -> tuple[str, str, Entry |
     else:
         tpl: Prepared = _STATE["templates"][spec.kind]
         ctx = context_for(org, spec)
-        inputs = sha256(json.dumps(ctx, sort_keys=True, ensure_ascii=False).encode("utf-8") + tpl.digest.encode())
-    target = inside(_STATE["root"], rel)
+        inputs = fingerprint(ctx, tpl.digest)
+    target = inside(_STATE["root"], rel, _STATE["folders"])
     force = _STATE["force"]
     exists = target.is_file()
     if exists and old and not force and old.inputs == inputs:
@@ -208,6 +210,21 @@ def _make(spec: DocSpec, rel: str, old: Entry | None) -> tuple[str, str, Entry |
     tmp = stage(target, data)
     st = tmp.stat()  # a rename keeps size and mtime: this is what the manifest will find
     return rel, "written", Entry(inputs, digest, st.st_size, st.st_mtime_ns), str(tmp)
+
+
+def fingerprint(ctx: dict, template_digest: str) -> str:
+    """The hash of a document's inputs: its context, by value, and its template. Pickled without
+    the memo (whether two equal strings are one object does not count), which is several times
+    quicker than JSON; a context pickle cannot take falls back to JSON."""
+    buf = io.BytesIO()
+    pickler = pickle.Pickler(buf, protocol=5)
+    try:
+        pickler.fast = True
+        pickler.dump(ctx)
+        data = b"p" + buf.getvalue()
+    except (AttributeError, pickle.PicklingError, TypeError, RecursionError):
+        data = b"j" + json.dumps(ctx, sort_keys=True, ensure_ascii=False).encode("utf-8")
+    return sha256(data + template_digest.encode())
 
 
 def _batch(items: list[tuple[DocSpec, str, Entry | None]]) -> list[tuple[str, str, Entry | None, str | None]]:
@@ -284,8 +301,8 @@ def build(
     stack closes, so that bundles and PDFs made afterwards are made under the same lock."""
     start = time.perf_counter()
     org = loaded.org
-    planned = [doc_path(spec, org) for spec in plan(org, kinds)]
-    problems = preflight(out, output_folders(), [LOCK, MANIFEST, INDEX_CSV, INDEX_XLSX, *planned])
+    placed = [(spec, doc_path(spec, org)) for spec in plan(org, kinds)]  # each file name made once
+    problems = preflight(out, output_folders(), [LOCK, MANIFEST, INDEX_CSV, INDEX_XLSX, *(rel for _, rel in placed)])
     out = Path(out)
     try:
         paths, notes = template_paths(loaded, templates, kinds, allow_templates)
@@ -302,7 +319,7 @@ def build(
             lock = locked(out, wait_seconds, (lambda: waiting(out)) if waiting else None)
             (hold if hold is not None else own).enter_context(lock)
             own.enter_context(_stoppable())
-            _write(loaded, out, kinds, paths, prepared, jobs, force, progress, report)
+            _write(loaded, out, kinds, placed, paths, prepared, jobs, force, progress, report)
     except OSError as exc:
         where = exc.filename or out
         raise WriteFailed([Problem(str(where), None, "", f"写入时出错：{describe_os_error(exc)}。")]) from None
@@ -311,16 +328,21 @@ def build(
 
 
 def _render_all(org: Organisation, out: Path, jobs: int, force: bool, paths: dict[str, Path],
-                prepared: dict[str, Prepared], work: Iterator, take: Callable) -> None:
+                prepared: dict[str, Prepared], placed: list[tuple[DocSpec, str]], work: Iterator,
+                take: Callable) -> None:
     """Render every planned document, in this process or a pool, handing each batch's results to `take`."""
     if jobs <= 1:
         _init_worker(org, paths, out, force, prepared)  # reuse the templates checked above
         for chunk in _chunks(work, BATCH):
             take(_batch(chunk), [c[0].kind for c in chunk])
         return
-    ctx = multiprocessing.get_context("fork" if sys.platform.startswith("linux") else "spawn")
-    with ProcessPoolExecutor(jobs, mp_context=ctx, initializer=_init_pool_worker,
-                             initargs=(os.getpid(), org, paths, out, force)) as pool:
+    fork = sys.platform.startswith("linux")
+    ctx = multiprocessing.get_context("fork" if fork else "spawn")
+    # A forked worker inherits the templates checked above; a spawned one prepares its own (compiled
+    # Jinja does not pickle), only those of the kinds it will render.
+    kinds = {spec.kind for spec, _rel in placed}
+    initargs = (os.getpid(), org, {k: p for k, p in paths.items() if k in kinds}, out, force, prepared if fork else None)
+    with ProcessPoolExecutor(jobs, mp_context=ctx, initializer=_init_pool_worker, initargs=initargs) as pool:
         try:
             pending: dict[Future, list[str]] = {}
             for chunk in _chunks(work, BATCH):
@@ -336,16 +358,16 @@ def _render_all(org: Organisation, out: Path, jobs: int, force: bool, paths: dic
             raise
 
 
-def _write(loaded: Loaded, out: Path, kinds: tuple[str, ...], paths: dict[str, Path], prepared: dict[str, Prepared],
-           jobs: int, force: bool, progress: Callable[[str, int], None] | None, report: BuildReport) -> None:
+def _write(loaded: Loaded, out: Path, kinds: tuple[str, ...], placed: list[tuple[DocSpec, str]],
+           paths: dict[str, Path], prepared: dict[str, Prepared], jobs: int, force: bool,
+           progress: Callable[[str, int], None] | None, report: BuildReport) -> None:
     """The writing half of build(), with the folder checked and locked."""
     org = loaded.org
     clean_temporaries(out)
     manifest = load_manifest(out)
 
     def work() -> Iterator[tuple[DocSpec, str, Entry | None]]:
-        for spec in plan(org, kinds):
-            rel = doc_path(spec, org)
+        for spec, rel in placed:
             yield spec, rel, manifest.get(rel)
 
     results: dict[str, tuple[str, Entry | None]] = {}
@@ -366,18 +388,20 @@ def _write(loaded: Loaded, out: Path, kinds: tuple[str, ...], paths: dict[str, P
                 progress(kind, 1)
 
     try:
-        _render_all(org, out, jobs, force, paths, prepared, work(), take)
+        _render_all(org, out, jobs, force, paths, prepared, placed, work(), take)
     except BaseException:
         clean_temporaries(out)  # this run's documents, rendered but not yet in place
         raise
+    folders: dict[str, Path] = {}
     for tmp, rel in staged:
-        os.replace(tmp, inside(out, rel))
+        os.replace(tmp, inside(out, rel, folders))
 
 
     for rel, (_status, entry) in results.items():
         if entry is not None:
             manifest[rel] = entry
-    planned_all = [(spec, doc_path(spec, org)) for spec in plan(org, KINDS)]
+    made = {spec: rel for spec, rel in placed}
+    planned_all = [(spec, made.get(spec) or doc_path(spec, org)) for spec in plan(org, KINDS)]
     current = {rel for _, rel in planned_all}
     report.stale = sorted(rel for rel in manifest if rel not in current and (out / rel).exists())
     save_manifest(out, manifest)

@@ -25,6 +25,7 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from yaml.representer import SafeRepresenter
 
 from .errors import KeyPath, Problem, format_key
+from .roster import REFUSED_SUFFIXES, ROSTER_SUFFIXES, CellAt, Roster, RosterError, merge_roster, read_roster
 
 ENTRY_NAMES = ("catalog.yaml", "catalog.yml")
 MAX_FILE_BYTES = 5 * 1024 * 1024
@@ -200,7 +201,10 @@ class Positions:
         return (self.files[0] if self.files else None), None
 
     def problem(self, path: KeyPath, message: str, severity: str = "error") -> Problem:
-        file, line = self.where(path)
+        hit = self.where(path)
+        if isinstance(hit, CellAt):  # from an included workbook: 花名册.xlsx 花名册!B7
+            return hit.problem(message, severity)
+        file, line = hit
         return Problem(file, line, format_key(path), message, severity)  # type: ignore[arg-type]
 
 
@@ -889,7 +893,7 @@ def _missing_include_hint(name: str, target: Path, including: Path) -> str:
         return f"文件夹里有「{target.name}.txt」：请把它改名为 {target.name}（Windows 可能隐藏了扩展名 .txt）。"
     names = [p.name for p in folder.iterdir() if p.is_file() and p.resolve() != including]
     same = [n for n in names if n.lower() == target.name.lower()]
-    close = difflib.get_close_matches(target.name, [n for n in names if n.endswith((".yaml", ".yml"))], n=1, cutoff=0.75)
+    close = difflib.get_close_matches(target.name, [n for n in names if n.endswith((".yaml", ".yml", *ROSTER_SUFFIXES))], n=1, cutoff=0.75)
     near = same[0] if same else (close[0] if close else None)
     return f"是不是想写「{near}」？" if near else ""
 
@@ -928,10 +932,31 @@ def load_raw(entry: Path | str, allow_include: list[Path] | None = None) -> tupl
                     sections.add(stem)
         raw.broken_sections.update(sections)
 
+    rosters: list[Roster] = []
+
+    def sheet(path: Path, display: str, entry: bool) -> None:
+        """An included workbook (花名册.xlsx): its people and units join the catalogue after the YAML files."""
+        if entry:
+            problems.append(Problem(display, None, "", "花名册（表格文件）不能单独作为目录：请在 catalog.yaml 里写 "
+                                    f"include: [{path.name}]，目录的其余部分（organ、tiers……）写在 YAML 文件里。"))
+            return
+        try:
+            roster = read_roster(path, display)
+        except RosterError as exc:
+            problems.extend(exc.problems)
+            raw.broken_files.append(display)
+            raw.broken_sections.update({"people", "divisions"})
+            return
+        problems.extend(roster.problems)
+        rosters.append(roster)
+
     def visit(path: Path, chain: tuple[Path, ...]) -> None:
         done.add(path)
         display = display_name(path)
         positions.files.append(display)
+        if path.suffix.lower() in ROSTER_SUFFIXES or path.suffix.lower() in REFUSED_SUFFIXES:
+            sheet(path, display, entry=len(chain) == 1)
+            return
         got = read_file(path, display, included=len(chain) > 1)
         problems.extend(got.problems)
         if got.broken or (got.data is None and got.problems):
@@ -1003,6 +1028,8 @@ def load_raw(entry: Path | str, allow_include: list[Path] | None = None) -> tupl
             visit(target, chain + (target,))
 
     visit(found, (found,))
+    for roster in rosters:
+        problems.extend(merge_roster(merged, positions, raw.reported, roster))
     if not merged and not problems:
         problems.append(Problem(display_name(found), 1, "", "目录是空的。"))
         return None, problems

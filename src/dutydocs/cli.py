@@ -11,6 +11,7 @@ output folder), 2 a command-line mistake or (check --strict) blind spots, 3 no L
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import json
 import os
 import re
@@ -32,7 +33,7 @@ from .errors import Problem, ProblemsError, closest
 from .kinds import REGISTRY
 from .main import Loaded, load_catalog
 from .model import json_schema
-from .output import PDF_FOLDER, describe_os_error
+from .output import PDF_FOLDER, atomic_write, describe_os_error
 from .resources import starter_catalog, templates_dir
 
 # ---------------------------------------------------------------- Click in Chinese
@@ -451,7 +452,7 @@ def _kinds(only: tuple[str, ...]) -> tuple[str, ...]:
 def build_cmd(catalog: str | None, output: str, only: tuple[str, ...], templates: str | None, jobs: int | None,
               force: bool, bundle: bool, duplex: bool, pdf: bool, allow_include: tuple[str, ...],
               allow_templates: tuple[str, ...]) -> None:
-    """生成文档：责任清单、每对签订人的廉政责任书、每位干部的全程纪实本，以及文件索引。"""
+    """生成文档：责任清单、每对签订人的廉政责任书、每位干部的全程纪实本；目录里有的，还有工作建议书、台账、廉洁信息表、四张清单；以及文件索引。"""
     kinds = _kinds(only)
     loaded = _load(catalog, allow_include, NOTHING_WRITTEN)
     total = sum(1 for _ in plan(loaded.org, kinds))
@@ -564,6 +565,83 @@ def schema(output: str | None) -> None:
 
 
 @cli.command()
+@catalog_argument
+@click.option("--as-of", "as_of", metavar="日期", help="算到哪一天，如 2026-06-30（默认：目录里最晚一条记录的日期）。")
+@click.option("-o", "--output", "output", metavar="文件",
+              help="另外写成 Word 和 Excel：写 督查报告 得到 督查报告.docx 和 督查报告.xlsx。")
+@allow_option
+def report(catalog: str | None, as_of: str | None, output: str | None, allow_include: tuple[str, ...]) -> None:
+    """督查报告：到某一天，每人纪实本应有几条记录、已有几条，应谈未谈的谈话，逾期的整改事项，各类谈话人次。"""
+    from .model import parse_date
+    from .render import prepare
+    from .report import context, supervision, workbook
+
+    day = None
+    if as_of is not None:
+        try:
+            day = parse_date(as_of)
+        except ValueError:
+            day = None
+        if not isinstance(day, dt.date):
+            err.print(f"--as-of 的日期「{as_of}」不对，请写成 2026-06-30 这样的日期。", markup=False, style="red")
+            raise Failed(2)
+    loaded = _load(catalog, allow_include)
+    result = supervision(loaded, day or loaded.org.as_of())
+    print_supervision(loaded, result)
+    if output:
+        stem = Path(output).with_suffix("") if Path(output).suffix.lower() in (".docx", ".xlsx") else Path(output)
+        tpl, problems = prepare(templates_dir() / "督查报告.docx")
+        if tpl is None:
+            print_problems(problems, "")
+            raise Failed(70)
+        try:
+            atomic_write(stem.with_suffix(".docx"), tpl.render(context(loaded, result)))
+            atomic_write(stem.with_suffix(".xlsx"), workbook(loaded, result))
+        except OSError as exc:
+            raise _cannot_write(str(stem), exc) from None
+        out.print(f"已写入 {stem.with_suffix('.docx')}、{stem.with_suffix('.xlsx')}", markup=False)
+
+
+def print_supervision(loaded: Loaded, result) -> None:
+    """The report on the terminal: progress per cadre, what is behind, talks owed, overdue items."""
+    from .chinese import cn_date
+
+    say = loaded.org.wording.get("report", "statuses")
+    out.print(f"截至 {cn_date(result.as_of)}", markup=False, style="bold")
+    table = Table(title="履责纪实进度", title_justify="left")
+    for col, just in (("持本人", "left"), ("应有记录", "right"), ("已有记录", "right"), ("记录不足（项）", "right")):
+        table.add_column(col, justify=just)  # type: ignore[arg-type]
+    for name, expected, recorded, behind in result.by_person():
+        table.add_row(name, str(expected), str(recorded), str(behind), style="yellow" if behind else None)
+    out.print(table)
+    talks = Table(title="廉政谈话", title_justify="left")
+    talks.add_column("谈话类型")
+    talks.add_column("人次", justify="right")
+    for kind, n in result.talk_counts.items():
+        talks.add_row(kind, str(n))
+    out.print(talks)
+    owed = [t for t in result.talks if t.status in ("overdue", "not_due")]
+    late = [f"{t.superior}—{t.subordinate}" for t in result.talks if t.status == "late"]
+    out.print(f"签订责任书的 {len(result.talks)} 对中，已谈 {len(result.talks) - len(owed)} 对"
+              f"{f'（逾期补谈 {len(late)} 对）' if late else ''}，"
+              f"未谈 {len(owed)} 对（{'、'.join(sorted({say[t.status] for t in owed})) or '无'}）。", markup=False)
+    for t in [t for t in result.talks if t.status == "overdue"][:20]:
+        out.print(f"  逾期未谈：{t.superior}—{t.subordinate}（应在{t.due}前谈）", markup=False, style="red")
+    if result.overdue:
+        late = Table(title="逾期未完成的整改事项", title_justify="left")
+        for col in ("来源", "问题", "责任单位（责任人）", "时限", "逾期天数"):
+            late.add_column(col, overflow="fold")
+        for o in result.overdue:
+            late.add_row(o.source, o.text, o.owner, o.due, str(o.days), style="red")
+        out.print(late)
+    if result.unreadable:
+        out.print(f"读不出频次的职责 {len(result.unreadable)} 项（在职责里写 frequency，如 每季度1次，即可计算）：",
+                  markup=False, style="yellow")
+        for r in result.unreadable[:20]:
+            out.print(f"  {r.person} {r.code} {r.text[:30]}……（{r.read_from or '没写完成时限'}）", markup=False)
+
+
+@cli.command()
 @click.option("-o", "--output", "output", metavar="文件", help="写入文件（默认打印到屏幕）。")
 def wording(output: str | None) -> None:
     """输出默认措辞（wording.yaml）：各类单位的用词和文书里每一句固定的话，改写时照抄键名。"""
@@ -582,8 +660,12 @@ def wording(output: str | None) -> None:
 
 @cli.command()
 @click.argument("folder", metavar="文件夹")
-def init(folder: str) -> None:
-    """在文件夹里建一份带注释的起步目录，供填写。"""
+@click.option("--from", "source", metavar="原目录",
+              help="由这份目录转入下一年度：年度和日期顺延，上年度的任务和纪实记录留在原目录，注释和文件拆分照旧。")
+@click.option("--year", type=Between(2000, 2100), default=None, metavar="年度", help="新目录的年度（默认：原目录的下一年）。")
+@allow_option
+def init(folder: str, source: str | None, year: int | None, allow_include: tuple[str, ...]) -> None:
+    """在文件夹里建一份带注释的起步目录，供填写；加 --from 则由上一年度的目录转入新年度。"""
     target = Path(folder)
     if target.exists() and not target.is_dir():
         err.print(f"{target} 是一个文件，不是文件夹。请指定一个新的或空的文件夹。", markup=False, style="red")
@@ -591,6 +673,22 @@ def init(folder: str) -> None:
     if target.exists() and any(target.iterdir()):
         err.print(f"文件夹 {target} 不是空的。为免覆盖已有文件，请指定一个新的或空的文件夹。", markup=False, style="red")
         raise Failed(1)
+    if year is not None and source is None:
+        err.print("--year 要和 --from 一起用：由哪份目录转入这个年度。运行 dutydocs init --help 查看用法。", markup=False, style="red")
+        raise Failed(2)
+    if source is not None:
+        from .rollover import rollover, summary
+
+        try:
+            rolled = rollover(source, target, year, [Path(p) for p in allow_include])
+        except ProblemsError as exc:
+            print_problems(exc.problems, "新目录未建立。" if not target.exists() else "")
+            raise Failed(1) from None
+        except OSError as exc:
+            raise _cannot_write(target, exc) from None
+        for line in summary(rolled):
+            out.print(line, markup=False)
+        return
     try:
         shutil.copytree(starter_catalog(), target, dirs_exist_ok=True, copy_function=shutil.copyfile)
     except OSError as exc:
@@ -623,6 +721,175 @@ def export(folder: str, force: bool) -> None:
             out.print(f"已导出 {dest}", markup=False)
     except OSError as exc:
         raise _cannot_write(target, exc) from None
+
+
+def _refuse_existing(path: Path, force: bool) -> None:
+    if path.is_dir():
+        err.print(f"{path} 是一个文件夹，请写一个文件名。", markup=False, style="red")
+        raise Failed(1)
+    if path.exists() and not force:
+        err.print(f"{path} 已存在，未覆盖（确需覆盖请加 --force）。", markup=False, style="red")
+        raise Failed(1)
+
+
+def _write(path: Path, data: bytes) -> None:
+    try:
+        atomic_write(path, data)
+    except OSError as exc:
+        raise _cannot_write(path, exc) from None
+
+
+def _column_map(columns: tuple[str, ...]) -> dict[str, str]:
+    from .roster import PEOPLE_LABELS, field_of
+
+    mapping: dict[str, str] = {}
+    for value in columns:
+        for bit in re.split(r"[,，;；]", value):
+            if not bit.strip():
+                continue
+            header, sep, name = bit.replace("＝", "=").partition("=")
+            key = field_of(name) if sep else None
+            if not sep or not header.strip() or key is None:
+                err.print(f"--columns 的「{bit.strip()}」看不懂：要写成 表头=列，如 --columns 现职=职务；列可选："
+                          f"{'、'.join(v for k, v in PEOPLE_LABELS.items() if k != 'seq')}。", markup=False, style="red")
+                raise Failed(2)
+            mapping[header.strip()] = key
+    return mapping
+
+
+@cli.command("import")
+@click.argument("roster", metavar="花名册")
+@click.option("-o", "--output", "output", metavar="文件", help="写入这个 YAML 文件（默认打印到屏幕），再在目录里 include 它。")
+@click.option("--columns", multiple=True, metavar="表头=列",
+              help="认不出的表头指明是哪一列，如 --columns 现职=职务 --columns 部门名=所在处室（可写多次或用逗号分隔）。")
+@click.option("--catalog", "catalog", metavar="目录",
+              help="按这份目录检查岗位、职级和处室（它原有的人员由花名册代替）；不写时只查花名册本身。")
+@click.option("--force", is_flag=True, help="覆盖已有的输出文件。")
+@allow_option
+def import_cmd(roster: str, output: str | None, columns: tuple[str, ...], catalog: str | None, force: bool,
+               allow_include: tuple[str, ...]) -> None:
+    """把 Excel 花名册（.xlsx、.csv）导入为目录的 people 和 divisions 两节。"""
+    from .roster import RosterError, import_roster, roster_yaml
+
+    mapping = _column_map(columns)
+    target = Path(output) if output else None
+    if target is not None:
+        _refuse_existing(target, force)
+    if not Path(roster).is_file():
+        err.print(f"{roster}: 找不到这个文件，请检查路径。", markup=False, style="red")
+        raise Failed(1)
+    try:
+        got = import_roster(roster, catalog, mapping, [Path(p) for p in allow_include])
+    except (RosterError, ProblemsError) as exc:
+        print_problems(exc.problems, "未写入任何文件。" if target else "")
+        raise Failed(1) from None
+    errors = [p for p in got.problems if p.severity == "error"]
+    if errors:
+        print_problems(got.problems, "未写入任何文件。" if target else "")
+        raise Failed(1)
+    for p in got.problems:
+        err.print(str(p), markup=False, style="yellow")
+    for note in got.notes:
+        err.print(f"提醒：{note}", markup=False, style="yellow")
+    text = roster_yaml(got, Path(roster).name)
+    if target is None:
+        click.echo(text, nl=False)
+        return
+    _write(target, text.encode("utf-8"))
+    units = len(got.sections.get("divisions", []))
+    out.print(f"已写入 {target}：人员 {len(got.sections['people'])} 人" + (f"，处室（单位）{units} 个" if units else "")
+              + f"。在目录的 catalog.yaml 里写 include: [{target.name}] 使用；也可以直接 include 花名册本身。", markup=False)
+
+
+@cli.command("export")
+@click.argument("output", metavar="花名册.xlsx")
+@catalog_argument
+@click.option("--force", is_flag=True, help="覆盖已有的文件。")
+@allow_option
+def export_cmd(output: str, catalog: str | None, force: bool, allow_include: tuple[str, ...]) -> None:
+    """把目录的人员、岗位、处室和分管关系写成 Excel 花名册，改好后可再 import 或直接 include。"""
+    from .roster import export_roster
+
+    target = Path(output)
+    if target.suffix.lower() not in (".xlsx", ".xlsm"):
+        err.print(f"{output}: 花名册要写成 Excel 工作簿，文件名请以 .xlsx 结尾。", markup=False, style="red")
+        raise Failed(2)
+    _refuse_existing(target, force)
+    loaded = _load(catalog, allow_include)
+    data = export_roster(loaded.catalog, loaded.org.wording.words, loaded.org.wording.ranks)
+    _write(target, data)
+    cat = loaded.catalog
+    out.print(f"已写入 {target}：人员 {len(cat.people)} 人，处室（单位）{len(cat.divisions)} 个。", markup=False)
+
+
+@cli.command("diff")
+@click.argument("old", metavar="原目录")
+@click.argument("new", metavar="新目录")
+@click.option("-o", "--output", "output", metavar="文件.xlsx", help="另外把变动写成 Excel 表格。")
+@click.option("--force", is_flag=True, help="覆盖已有的输出文件。")
+@allow_option
+def diff_cmd(old: str, new: str, output: str | None, force: bool, allow_include: tuple[str, ...]) -> None:
+    """比较两份目录（上年度与本年度，或人事变动前后）：人员、处室、要重签和作废的责任书、要发放和收回的纪实本、职责。"""
+    from .diff import compare, diff_xlsx
+
+    if output:
+        if not output.lower().endswith(".xlsx"):
+            err.print(f"{output}: 输出文件请以 .xlsx 结尾。", markup=False, style="red")
+            raise Failed(2)
+        _refuse_existing(Path(output), force)
+    before = _load(old, allow_include)
+    after = _load(new, allow_include)
+    result = compare(before, after, old, new)
+    for note in result.notes:
+        out.print(note, markup=False, style="yellow")
+    if result.empty:
+        out.print("两份目录在人员、处室、责任书、纪实本和职责上没有差别。", markup=False, style="green")
+    for title, rows, heads in result.sections():
+        if not rows:
+            continue
+        shown = [r for r in rows if r.what not in ("改编号",)]
+        renumbered = len(rows) - len(shown)
+        table = Table(title=f"{title}（{len(rows)}）", title_justify="left")
+        for head in heads:
+            table.add_column(head, overflow="fold")
+        for row in shown:
+            table.add_row(*[row.what, row.name, row.detail, row.old_file, row.new_file][: len(heads)])
+        if shown:
+            out.print(table)
+        if renumbered:
+            out.print(f"另有 {renumbered} 份{title}只是编号和文件名变了，内容不变，不必重签或重发"
+                      f"{'（明细见 ' + output + '）' if output else '（加 -o 变动.xlsx 可看明细）'}。", markup=False)
+    if output:
+        _write(Path(output), diff_xlsx(result))
+        out.print(f"已写入 {output}", markup=False)
+
+
+@cli.command("map")
+@catalog_argument
+@click.option("-o", "--output", "output", default="责任体系图.svg", show_default=True, metavar="文件",
+              help="图片文件：.svg、.png 或 .pdf。")
+@click.option("--force", is_flag=True, help="覆盖已有的文件。")
+@allow_option
+def map_cmd(catalog: str | None, output: str, force: bool, allow_include: tuple[str, ...]) -> None:
+    """画责任体系图：层级自上而下、各层级的人员、分管关系、各层面的签订对子，责任盲区标红。"""
+    from .sysmap import FORMATS, MapError, build_dot, render
+
+    target = Path(output)
+    fmt = target.suffix.lower().lstrip(".")
+    if fmt not in FORMATS:
+        err.print(f"{output}: 图片格式只能是 {'、'.join('.' + f for f in FORMATS)}，请改文件名的扩展名。", markup=False, style="red")
+        raise Failed(2)
+    _refuse_existing(target, force)
+    loaded = _load(catalog, allow_include)
+    graph = build_dot(loaded.org)
+    try:
+        data = render(graph, fmt)
+    except MapError as exc:
+        err.print(str(exc), markup=False, style="red")
+        raise Failed(3) from None
+    _write(target, data)
+    out.print(f"已写入 {target}：{graph.nodes} 个节点，责任书 {graph.pair_edges} 对，分管关系 {graph.supervision_edges} 条。",
+              markup=False)
 
 
 def main() -> None:

@@ -35,6 +35,11 @@ def load_catalog(path: Path | str | None = None, allow_include: list[Path] | Non
     raw, problems = load_raw(Path(path) if path else sample_catalog(), allow_include)
     if raw is None:
         raise ProblemsError(sorted(problems, key=_order))
+    return load_merged(raw, problems)
+
+
+def load_merged(raw: RawCatalog, problems: list[Problem]) -> Loaded:
+    """The rest of `load_catalog`, from the merged data of its files (and the problems found reading them)."""
     catalog, shape_problems, positions = structure_partial(raw)
     problems += shape_problems
     if catalog is None:

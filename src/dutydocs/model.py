@@ -88,7 +88,6 @@ Due = Annotated[
 DateField = Annotated[dt.date, BeforeValidator(parse_date)]
 DutyType = Literal["主体责任", "监督责任"]
 TierKind = Literal["组织", "岗位"]
-TalkKind = Literal["一般性廉政谈话", "任前廉政谈话", "提醒谈话", "信访核实谈话"]
 
 
 class Model(BaseModel):
@@ -106,6 +105,8 @@ class Organ(Model):
     record_period: Literal["季度", "月"] = Field("季度", description="纪实本按季度还是按月分页")
     letter_copies: int = Field(3, ge=1, le=9, description="每份责任书一式几份")
     list_landscape: bool = Field(False, description="责任清单用横版（A4 横向）印")
+    as_of: DateField | None = Field(
+        None, description="记录截至日期：台账按这一天算是否逾期；不写时按目录里最晚的一条记录的日期")
     words: dict[Text, Text] = Field(
         default_factory=dict,
         description="本单位的用词，覆盖单位类型的默认值，如 {处室: 科室, 纪检: 派驻纪检监察组}")
@@ -138,6 +139,9 @@ class Duty(Model):
     posts: TextList = Field(default_factory=list,
                             description="只由担任这些岗位的人承担（如 党支部书记）；不写时层级里每个人都承担")
     in_letter: bool = Field(True, description="写 false 时不写入责任书（如“签订责任书”这类条目本身）")
+    frequency: Text | None = Field(
+        None, description="履责频次，督查报告据此算应有几次记录：每季度、每半年1次、每年2次、6月底前、任前；"
+                          "不写时从 due 和 text 里读")
 
 
 class Tier(Model):
@@ -190,6 +194,9 @@ class Level(Model):
                                   description="本层面责任书只列这些类型的职责，如 [监督责任]（监督责任书）")
     assessment: list[Text] | None = Field(None, description="本层面责任书的考核条款（段落）")
     accountability: list[Text] | None = Field(None, description="本层面责任书的责任追究条款（段落）")
+    talk_within: int | None = Field(
+        None, ge=1, le=12,
+        description="签订后几个月内，责任领导应与责任人谈话（如 1）；不写则当年年底前。dutydocs report 按此算逾期")
 
 
 class Rule(Model):
@@ -249,9 +256,10 @@ class Record(Model):
 
 class Talk(Model):
     date: DateField = Field(description="谈话日期")
-    talker: Text = Field(description="谈话人")
+    talker: Text = Field(description="谈话人（本单位以外的人，如派驻纪检监察组组长，也可以写）")
     target: Text = Field(description="谈话对象（姓名）")
-    kind: TalkKind = Field("一般性廉政谈话", description="谈话类型")
+    kind: Text = Field("一般性廉政谈话", description="谈话类型：一般性廉政谈话、任前廉政谈话、提醒谈话、信访核实谈话、诫勉谈话")
+    reason: Text | None = Field(None, description="事由（如 新任处长、信访件编号）")
     place: Text | None = Field(None, description="地点")
     content: Text | None = Field(None, description="谈话内容")
     response: Text | None = Field(None, description="对象表态")
@@ -277,6 +285,108 @@ class Rectification(Model):
     due: Due | None = Field(None, description="整改时限")
     status: Text | None = Field(None, description="整改情况")
     closed: DateField | None = Field(None, description="销号日期")
+
+
+class Progress(Model):
+    date: DateField = Field(description="日期")
+    text: Text = Field(description="进展")
+
+
+class AdviceItem(Model):
+    problem: Text = Field(description="发现的问题")
+    recommendation: Text = Field(description="工作建议（整改要求）")
+    leader: Text | None = Field(None, description="责任领导（姓名）")
+    owner: Text | None = Field(None, description="责任单位或责任人（处室名或姓名）")
+    measure: Text | None = Field(None, description="整改措施")
+    due: Due | None = Field(None, description="整改时限")
+    status: Literal["未开始", "整改中", "已完成"] = Field("未开始", description="整改状态：未开始、整改中、已完成")
+    progress: list[Progress] = Field(default_factory=list, description="整改进展（按日期）")
+    closed: DateField | None = Field(None, description="销号日期")
+    evidence: Text | None = Field(None, description="销号依据（文件号、佐证）")
+    approver: Text | None = Field(None, description="销号审核人")
+
+
+class Advice(Model):
+    """工作建议书: issued by the discipline body to the party group, each item tracked until closed."""
+
+    number: Text = Field(description="文号，如 驻人大纪检〔2026〕1号")
+    title: Text | None = Field(None, description="标题；不写时用默认措辞")
+    date: DateField = Field(description="发文日期")
+    to: Text | None = Field(None, description="主送；不写时为党组（党委）全称")
+    issuer: Text | None = Field(None, description="发文机关；不写时为纪检机构全称")
+    printer: Text | None = Field(
+        None, description="印发机关（版记末行左边）；不写时为发文机关。名称长、与印发日期一行放不下时写简称")
+    source: Text | None = Field(None, description="问题从何而来（正文开头），如 在日常监督和专项检查中")
+    reply_by: Due | None = Field(None, description="书面反馈时限")
+    cc: TextList = Field(default_factory=list, description="抄送")
+    items: list[AdviceItem] = Field(min_length=1, description="问题和建议，逐条跟踪销号")
+
+
+class Relative(Model):
+    relation: Text = Field(description="称谓，如 配偶、儿子")
+    name: Text = Field(description="姓名")
+    born: Text | None = Field(None, description="出生年月")
+    political: Text | None = Field(None, description="政治面貌")
+    work: Text | None = Field(None, description="工作单位及职务")
+
+
+class Matter(Model):
+    date: DateField = Field(description="报告日期")
+    category: Text = Field(description="类别，如 个人有关事项年度报告、婚姻变化、因私出国（境）、子女从业")
+    content: Text = Field(description="内容")
+    received_by: Text | None = Field(None, description="受理人")
+
+
+class Gift(Model):
+    date: DateField = Field(description="日期")
+    content: Text = Field(description="礼品、礼金情况")
+    handling: Text | None = Field(None, description="处理情况（上交、退还）")
+
+
+class Integrity(Model):
+    """廉洁从政（从业）信息表: one file per leader, kept up to date when personal matters change."""
+
+    person: Text = Field(description="本人姓名")
+    gender: Text | None = Field(None, description="性别")
+    born: Text | None = Field(None, description="出生年月，如 1968.05")
+    ethnicity: Text | None = Field(None, description="民族")
+    native_place: Text | None = Field(None, description="籍贯")
+    political: Text | None = Field(None, description="政治面貌（入党时间）")
+    joined_work: Text | None = Field(None, description="参加工作时间")
+    education: Text | None = Field(None, description="学历学位")
+    post_since: Text | None = Field(None, description="任现职时间")
+    family: list[Relative] = Field(default_factory=list, description="家庭成员及主要社会关系")
+    matters: list[Matter] = Field(default_factory=list, description="个人有关事项报告及变化登记")
+    gifts: list[Gift] = Field(default_factory=list, description="礼品礼金登记")
+    honors: TextList = Field(default_factory=list, description="奖惩情况")
+    note: Text | None = Field(None, description="备注")
+
+
+class Item4(Model):
+    text: Text = Field(description="内容")
+    data: Text | None = Field(None, description="数据或佐证")
+    owner: Text | None = Field(None, description="责任人")
+    due: Due | None = Field(None, description="时限")
+
+
+def _items4(value: object) -> object:
+    """An entry of the four lists may be just its text."""
+    if isinstance(value, list):
+        return [{"text": v} if isinstance(v, str) else v for v in value]
+    return value
+
+
+Items4 = Annotated[list[Item4], BeforeValidator(_items4)]
+
+
+class FourLists(Model):
+    """四张清单: the discipline body's monthly report — 成绩、亮点、问题、任务."""
+
+    month: int = Field(ge=1, le=12, description="月份（1—12）")
+    achievements: Items4 = Field(default_factory=list, description="成绩（台账里的数字会自动加在前面）")
+    highlights: Items4 = Field(default_factory=list, description="亮点")
+    problems: Items4 = Field(default_factory=list, description="问题")
+    tasks: Items4 = Field(default_factory=list, description="下月任务（写明时限和责任人）")
 
 
 class Catalog(Model):
@@ -305,6 +415,9 @@ class Catalog(Model):
     talks: list[Talk] = Field(default_factory=list, description="已有的廉政谈话记录")
     checks: list[Check] = Field(default_factory=list, description="已有的监督检查记录")
     rectifications: list[Rectification] = Field(default_factory=list, description="问题整改台账")
+    advice: list[Advice] = Field(default_factory=list, description="派驻纪检监察组（纪委）的工作建议书，逐项销号")
+    integrity: list[Integrity] = Field(default_factory=list, description="领导干部廉洁从政（从业）信息")
+    four_lists: list[FourLists] = Field(default_factory=list, description="纪检机构每月的“四张清单”")
     wording: dict[str, Any] | None = Field(
         None, description="改写文书的固定文字（键同默认措辞文件 wording.yaml），如 {letter: {goal: ...}}")
 

@@ -5,11 +5,13 @@ Built once from a valid Catalog; the document contexts read only this.
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 
 from .catalog import Positions
 from .errors import Problem, suggest
 from .model import Catalog, Division, Duty, Level, Person, Selector, Task, Tier
+from .schedule import Schedule, schedule_of
 from .wording import Wording
 
 
@@ -67,6 +69,20 @@ class Organisation:
     @property
     def organ(self):
         return self.catalog.organ
+
+    def as_of(self) -> dt.date:
+        """The day the ledgers count to: organ.as_of, else the latest date any record carries (so
+        that the same catalogue always gives the same ledgers), else the issue date."""
+        if self.organ.as_of:
+            return self.organ.as_of
+        cat = self.catalog
+        dates = [r.date for r in cat.records] + [t.date for t in cat.talks] + [c.date for c in cat.checks]
+        dates += [r.closed for r in cat.rectifications if r.closed]
+        for letter in cat.advice:
+            dates.append(letter.date)
+            dates += [i.closed for i in letter.items if i.closed] + [p.date for i in letter.items for p in i.progress]
+        dates += [m.date for f in cat.integrity for m in f.matters]
+        return max(dates, default=self.organ.issue_date or dt.date(self.organ.year, 1, 1))
 
     def __getstate__(self) -> dict:
         """Sent to a worker process: caches keyed by object identity do not travel."""
@@ -128,6 +144,20 @@ class Organisation:
         tiers = self.book_tiers(person)
         return [t for info in tiers for t in self.tier_tasks(info, person)] + self.own_tasks(person)
 
+    def book_entries(self, person: Person) -> list[tuple[str, Duty | Task]]:
+        """Every item of his record book with its code, in book order: tier duties that fall to him,
+        his units' duties, his own, then his tasks."""
+        out: list[tuple[str, Duty | Task]] = [(nd.code, nd.duty) for info in self.book_tiers(person)
+                                              for nd in self.tier_duties(info, person)]
+        out += [(nd.code, nd.duty) for div in self.headed_by.get(person.name, []) for nd in self.horizontal_duties(div)]
+        out += [(nd.code, nd.duty) for nd in self.own_duties(person)]
+        return out + [(self.task_code(t), t) for t in self.book_tasks(person)]
+
+    def book_schedules(self, person: Person) -> list[Schedule]:
+        year, words = self.organ.year, self.wording.schedule_words()
+        return [schedule_of(getattr(item, "frequency", None), item.due, item.text, year, words)
+                for _code, item in self.book_entries(person)]
+
     def task_code(self, task: Task) -> str:
         """A task's number in the list's 年度目标任务: 年k-i, k its part's heading number (（一）, （二）…
         for the tiers with tasks, then the personal tasks), i its place there. Books print the same."""
@@ -142,10 +172,7 @@ class Organisation:
     def item_codes(self, person: Person) -> list[str]:
         """The list numbers in his record book: his tiers' duties (2-3), his units' (横1-2), his own
         (个-1), his tasks (年1-2)."""
-        codes = [nd.code for info in self.book_tiers(person) for nd in self.tier_duties(info, person)]
-        codes += [nd.code for div in self.headed_by.get(person.name, []) for nd in self.horizontal_duties(div)]
-        codes += [nd.code for nd in self.own_duties(person)]
-        return codes + [self.task_code(t) for t in self.book_tasks(person)]
+        return [code for code, _item in self.book_entries(person)]
 
     def pair_at(self, level: int, seq: int) -> SigningPair:
         if not self._pair_index:
@@ -252,6 +279,7 @@ def build_org(cat: Catalog, wording: Wording, positions: Positions | None = None
         problems=problems,
     )
     org.problems += _check_record_codes(org, positions)
+    org.problems += _check_talkers(org, positions)
     return org
 
 
@@ -267,6 +295,54 @@ def _check_record_codes(org: Organisation, positions: Positions) -> list[Problem
             problems.append(positions.problem(
                 ("records", i, "duty"),
                 f"「{record.person}」的纪实本里没有编号为「{record.duty}」的职责或任务。{hint}"))
+    return problems
+
+
+def superiors_of(org: Organisation, person: Person) -> set[str]:
+    """Who stands above him: his superiors in letters, the leaders who supervise his unit, its head,
+    and the holders of the first post tier (the 第一责任人)."""
+    above = {p.superior.name for p in org.pairs if p.subordinate.name == person.name}
+    for div in [person.division] + [d.name for d in org.headed_by.get(person.name, [])]:
+        if div:
+            above |= {s.name for s in org.supervisors_of.get(div, [])}
+            head = org.divisions[div].head if div in org.divisions else None
+            if head:
+                above.add(head)
+    first = next((t for t in org.tiers if t.tier.kind == "岗位"), None)
+    if first is not None:
+        above |= {p.name for p in first.holders}
+    return above - {person.name}
+
+
+def discipline_people(org: Organisation) -> set[str]:
+    """Members and leaders of the discipline bodies, and the holders of the first post tier (who may be delegated)."""
+    names = {p.name for t in org.tiers if t.supervisory for p in t.holders + t.leaders}
+    first = next((t for t in org.tiers if t.tier.kind == "岗位"), None)
+    return names | ({p.name for p in first.holders} if first else set())
+
+
+def _check_talkers(org: Organisation, positions: Positions) -> list[Problem]:
+    """A kind of talk held by someone who may not hold it (wording.yaml talks.kinds)."""
+    problems = []
+    rules = org.wording.get("talks", "kinds")
+    discipline = discipline_people(org)
+    bodies = {p.name for t in org.tiers if t.tier.kind == "组织" and not t.supervisory for p in t.holders + t.leaders}
+    said = {"上级": "对象的上级（责任领导、分管领导、所在{处室}负责人或第一责任人）",
+            "纪检": "纪检机构的人", "组织": "{党组}、{党委}等集体的成员"}
+    for i, talk in enumerate(org.catalog.talks):
+        allowed = rules.get(talk.kind) or ["不限"]
+        target = org.people.get(talk.target)
+        if "不限" in allowed or target is None:
+            continue
+        ok = (("上级" in allowed and talk.talker in superiors_of(org, target))
+              or ("纪检" in allowed and (talk.talker in discipline or talk.talker not in org.people))
+              or ("组织" in allowed and talk.talker in bodies))
+        if not ok:
+            who = "或".join(said[a].format(**org.wording.words) for a in allowed)
+            problems.append(positions.problem(
+                ("talks", i, "talker"),
+                f"{talk.kind}应由{who}进行，「{talk.talker}」不是。请核对谈话人、谈话对象或谈话类型"
+                "（谁可以进行哪类谈话见 wording.yaml 的 talks，可在目录的 wording 里改）。"))
     return problems
 
 

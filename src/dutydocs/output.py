@@ -17,12 +17,12 @@ from __future__ import annotations
 
 import csv
 import errno
+import functools
 import hashlib
 import io
 import json
 import os
 import secrets
-import zipfile
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass
@@ -46,6 +46,7 @@ TMP_SUFFIX = ".dutydocs-tmp"
 INDEX_HEADER = ["序号", "类别", "文件", "层面", "责任领导", "责任人", "人员"]
 
 
+@functools.lru_cache(maxsize=1 << 16)  # names recur (a leader signs many letters); pathvalidate is slow
 def safe_part(text: str, limit: int = 40) -> str:
     """A piece of a file name made from catalogue text: no separators, no reserved names, not empty."""
     name = sanitize_filename(text.replace("/", "／").replace("\\", "＼"), platform="universal",
@@ -61,8 +62,21 @@ def doc_path(spec: DocSpec, org: Organisation) -> str:
     return f"{kind.folder}/{'-'.join(safe_part(part) for part in kind.file_name(spec, org))}{kind.suffix}"
 
 
-def inside(root: Path, rel: str) -> Path:
-    """The absolute path of `rel` under `root`; refuses anything that would land outside it."""
+def inside(root: Path, rel: str, folders: dict[str, Path] | None = None) -> Path:
+    """The absolute path of `rel` under `root`; refuses anything that would land outside it.
+
+    With `folders` (a dict kept for one build), each folder is resolved once: a file directly in
+    it is then checked with one look at the file itself (is it a link?) instead of a walk along
+    the whole path."""
+    if folders is not None:
+        folder, _, name = rel.rpartition("/")
+        if folder and name not in ("", ".", "..") and "\\" not in name:
+            base = folders.get(folder)
+            if base is None:
+                base = folders[folder] = inside(root, folder)
+            target = base / name
+            if not target.is_symlink():
+                return target
     target = (root / rel).resolve()
     base = root.resolve()
     if base not in target.parents:
@@ -310,13 +324,10 @@ def index_csv(rows: list[list[str]]) -> bytes:
 
 def index_xlsx(rows: list[list[str]], title: str) -> bytes:
     """The index for clerks, who live in Excel; fixed dates and zip times keep it reproducible."""
-    import datetime as dt
-
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font
-    from openpyxl.writer.excel import ExcelWriter
 
-    from .render import read_entries, write_zip
+    from .workbook import workbook_bytes
 
     wb = Workbook()
     ws = wb.active
@@ -333,77 +344,5 @@ def index_xlsx(rows: list[list[str]], title: str) -> bytes:
         ws.column_dimensions[col].width = width
     ws.freeze_panes = "A3"
     ws.auto_filter.ref = f"A2:G{len(rows) + 2}"
-    stamp = dt.datetime(2000, 1, 1)
-    wb.properties.created = wb.properties.modified = stamp
-    wb.properties.creator = wb.properties.lastModifiedBy = "dutydocs"
-    # openpyxl's save() stamps "modified" with the clock; its writer called directly does not.
-    buf = io.BytesIO()
-    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as archive:
-        ExcelWriter(wb, archive).save()
-    return write_zip(_as_excel_writes(read_entries(buf.getvalue())))
+    return workbook_bytes(wb)
 
-
-_SML = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
-
-
-def _as_excel_writes(entries: list) -> list:
-    """openpyxl's package as Excel itself writes one, so Excel opens it without repairing or
-    rewriting: fonts in schema order, and text in a shared-strings table (openpyxl writes it inline)."""
-    from lxml import etree
-
-    from .render import ZipEntry, inflate
-
-    by_name = {e.name: e for e in entries}
-    strings: dict[str, int] = {}
-    sheets = {}
-    for name, entry in by_name.items():
-        if name.startswith("xl/worksheets/") and name.endswith(".xml"):
-            root = etree.fromstring(inflate(entry))
-            for cell in root.iter(f"{{{_SML}}}c"):
-                if cell.get("t") == "inlineStr":
-                    text = "".join(cell.itertext())
-                    for child in list(cell):
-                        cell.remove(child)
-                    etree.SubElement(cell, f"{{{_SML}}}v").text = str(strings.setdefault(text, len(strings)))
-                    cell.set("t", "s")
-            sheets[name] = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
-    sst = etree.Element(f"{{{_SML}}}sst", count=str(len(strings)), uniqueCount=str(len(strings)), nsmap={None: _SML})
-    for text in strings:
-        t = etree.SubElement(etree.SubElement(sst, f"{{{_SML}}}si"), f"{{{_SML}}}t")
-        t.text = text
-        t.set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
-    out = []
-    for entry in entries:
-        if entry.name in sheets:
-            entry = ZipEntry.deflate(entry.name, sheets[entry.name])
-        elif entry.name == "xl/styles.xml":
-            entry = ZipEntry.deflate(entry.name, _font_order(inflate(entry)))
-        elif entry.name == "[Content_Types].xml":
-            entry = ZipEntry.deflate(entry.name, inflate(entry).replace(b"</Types>", (
-                b'<Override PartName="/xl/sharedStrings.xml" ContentType="application/vnd.openxmlformats-'
-                b'officedocument.spreadsheetml.sharedStrings+xml"/></Types>')))
-        elif entry.name == "xl/_rels/workbook.xml.rels":
-            entry = ZipEntry.deflate(entry.name, inflate(entry).replace(b"</Relationships>", (
-                b'<Relationship Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/'
-                b'sharedStrings" Target="sharedStrings.xml" Id="rIdStrings"/></Relationships>')))
-        out.append(entry)
-        if entry.name == "xl/styles.xml":
-            out.append(ZipEntry.deflate("xl/sharedStrings.xml", etree.tostring(
-                sst, xml_declaration=True, encoding="UTF-8", standalone=True)))
-    return out
-
-
-# The order Excel expects inside <font> (openpyxl writes color before sz, which Excel repairs).
-_FONT_ORDER = ("b", "i", "strike", "condense", "extend", "outline", "shadow", "u", "vertAlign", "sz", "color",
-               "name", "family", "charset", "scheme")
-
-
-def _font_order(xml: bytes) -> bytes:
-    from lxml import etree
-
-    root = etree.fromstring(xml)
-    rank = {name: i for i, name in enumerate(_FONT_ORDER)}
-    for font in root.iter("{http://schemas.openxmlformats.org/spreadsheetml/2006/main}font"):
-        for child in sorted(font, key=lambda c: rank.get(etree.QName(c).localname, len(rank))):
-            font.append(child)
-    return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)

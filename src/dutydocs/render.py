@@ -103,24 +103,31 @@ class ZipEntry:
 
 def write_zip(entries: list[ZipEntry]) -> bytes:
     """A plain zip with fixed dates and no extras: deterministic, and it reuses compressed bytes."""
-    out = io.BytesIO()
-    central = []
-    for e in entries:
-        name = e.name.encode("utf-8")
-        flags = 0x800 if not e.name.isascii() else 0
-        offset = out.tell()
-        out.write(struct.pack("<4s5H3L2H", b"PK\x03\x04", 20, flags, e.method, _DOS_TIME, _DOS_DATE,
-                              e.crc, len(e.data), e.size, len(name), 0))
-        out.write(name)
-        out.write(e.data)
-        central.append(struct.pack("<4s6H3L5H2L", b"PK\x01\x02", 20, 20, flags, e.method, _DOS_TIME, _DOS_DATE,
-                                   e.crc, len(e.data), e.size, len(name), 0, 0, 0, 0, 0o644 << 16, offset) + name)
-    start = out.tell()
-    for c in central:
-        out.write(c)
-    size = out.tell() - start
-    out.write(struct.pack("<4s4H2LH", b"PK\x05\x06", 0, 0, len(entries), len(entries), size, start, 0))
-    return out.getvalue()
+    return _assemble([_pieces(e) for e in entries])
+
+
+def _pieces(e: ZipEntry) -> tuple[bytes, bytes, bytes]:
+    """An entry as write_zip writes it: its local header with the data, its central record up to
+    the offset (which depends on what comes before it), its name."""
+    name = e.name.encode("utf-8")
+    flags = 0x800 if not e.name.isascii() else 0
+    local = struct.pack("<4s5H3L2H", b"PK\x03\x04", 20, flags, e.method, _DOS_TIME, _DOS_DATE,
+                        e.crc, len(e.data), e.size, len(name), 0) + name + e.data
+    central = struct.pack("<4s6H3L5HL", b"PK\x01\x02", 20, 20, flags, e.method, _DOS_TIME, _DOS_DATE,
+                          e.crc, len(e.data), e.size, len(name), 0, 0, 0, 0, 0o644 << 16)
+    return local, central, name
+
+
+def _assemble(pieces: list[tuple[bytes, bytes, bytes]]) -> bytes:
+    out, central, offset = [], [], 0
+    for local, record, name in pieces:
+        out.append(local)
+        central.append(record + struct.pack("<L", offset) + name)
+        offset += len(local)
+    directory = b"".join(central)
+    out.append(directory)
+    out.append(struct.pack("<4s4H2LH", b"PK\x05\x06", 0, 0, len(pieces), len(pieces), len(directory), offset, 0))
+    return b"".join(out)
 
 
 def read_entries(source: bytes | Path) -> list[ZipEntry]:
@@ -557,6 +564,22 @@ def _join_limited(chunks: Iterable[str]) -> str:
 
 
 _TICK = f"{__name__}._tick"
+_DICT_ATTRIBUTES = frozenset(dir(dict))
+
+
+def _escape_text(s: str) -> str:
+    """markupsafe's escape of a plain string, as a plain string."""
+    return s.replace("&", "&amp;").replace(">", "&gt;").replace("<", "&lt;").replace("'", "&#39;").replace('"', "&#34;")
+
+
+try:  # markupsafe's own C function for the above, when it has one that does exactly that
+    from markupsafe._speedups import _escape_inner as _c_escape
+
+    if _c_escape("<&'\">a") != _escape_text("<&'\">a"):  # pragma: no cover - another markupsafe
+        raise ImportError
+    _escape_str = _c_escape
+except ImportError:  # pragma: no cover - markupsafe without speedups
+    _escape_str = _escape_text
 
 
 def _is_tick(node: nodes.Node) -> bool:
@@ -593,15 +616,41 @@ class _GuardedCodeGenerator(CodeGenerator):
             self.write(", ")
         self.write("))")
 
-    # {{ x }} becomes escape(dd_v if (dd_v := x).__class__ is str else environment.guard_output(dd_v)):
-    # a plain string costs one comparison, anything else is weighed before it is turned into text.
+    # {{ x }} becomes
+    #   (environment.escape_str(dd_v) if (dd_v := x).__class__ is str else escape(environment.guard_output(dd_v))):
+    # a plain string is escaped straight to text (markupsafe's escape would wrap it in a Markup
+    # first: the same characters, twice the time), anything else is weighed before it is turned
+    # into text. Under {% autoescape %} switches, Jinja's own choice of escape, with the same guard.
+    @staticmethod
+    def _plain_escape(frame: Frame, finalize: Any) -> bool:
+        return frame.eval_ctx.autoescape and not frame.eval_ctx.volatile and finalize.src is None
+
     def _output_child_pre(self, node: nodes.Expr, frame: Frame, finalize: Any) -> None:
+        if self._plain_escape(frame, finalize):
+            self.write("(environment.escape_str(dd_v) if (dd_v := ")
+            return
         super()._output_child_pre(node, frame, finalize)
         self.write("dd_v if (dd_v := ")
 
     def _output_child_post(self, node: nodes.Expr, frame: Frame, finalize: Any) -> None:
+        if self._plain_escape(frame, finalize):
+            self.write(").__class__ is str else escape(environment.guard_output(dd_v)))")
+            return
         self.write(").__class__ is str else environment.guard_output(dd_v)")
         super()._output_child_post(node, frame, finalize)
+
+    # a.b on a plain dict is a.get("b"), as the sandbox's getattr would find it after looking for
+    # an attribute and failing (slowly: an exception each time); names that are attributes of
+    # dict (items, keys …), other objects and missing keys go through the sandbox as before.
+    @optimizeconst
+    def visit_Getattr(self, node: nodes.Getattr, frame: Frame) -> None:
+        if node.attr in _DICT_ATTRIBUTES or self.environment.is_async:
+            super().visit_Getattr(node, frame)
+            return
+        self.write("(dd_a if (dd_o := ")
+        self.visit(node.node, frame)
+        self.write(f").__class__ is dict and (dd_a := dd_o.get({node.attr!r}, missing)) is not missing "
+                   f"else environment.getattr(dd_o, {node.attr!r}))")
 
 
 # Tags are numbered in order (variable and block tags, {% raw %} and {% endraw %}); _TagLexer
@@ -680,6 +729,7 @@ class GuardedEnvironment(ImmutableSandboxedEnvironment):
         self.guard_buffer = _Buffer  # used by the code _GuardedCodeGenerator writes
         self.guard_concat = _concat
         self.guard_output = _output
+        self.escape_str = _escape_str
 
     @functools.cached_property
     def lexer(self) -> Lexer:  # type: ignore[override]
@@ -915,29 +965,43 @@ class Prepared:
     parts: dict[str, Part]
     fallback: str = ""  # why this template must go through plain docxtpl; "" = fast path
     variables: set[str] = field(default_factory=set)
+    # Packed zip entries kept between documents: the template's own parts, and each rendered
+    # part's last text with its compressed bytes (footers are the same in every document).
+    _static: dict[str, tuple[bytes, bytes, bytes]] = field(default_factory=dict, repr=False, compare=False)
+    _last: dict[str, tuple[str, tuple[bytes, bytes, bytes]]] = field(default_factory=dict, repr=False, compare=False)
 
     def render(self, context: dict[str, Any]) -> bytes:
         """The document; ProblemsError when the template breaks a rule of the sandbox or fails
         on this context."""
         if self.fallback:
             return render_docxtpl(self.path, context, self.label)
-        entries = []
+        pieces = []
         token = _BUDGET.set(_Budget())  # one budget for all parts of the document
         try:
             for entry in self.entries:
                 part = self.parts.get(entry.name)
-                if part is None:
-                    entries.append(entry)
+                if part is None:  # the template's own bytes, packed once
+                    piece = self._static.get(entry.name)
+                    if piece is None:
+                        piece = self._static[entry.name] = _pieces(entry)
+                    pieces.append(piece)
                     continue
                 try:
                     xml = _postprocess(_render_limited(part.template, context))
                 except _RENDER_ERRORS as exc:
                     problem = _render_problem(self.label, entry.name, context, exc, self.sources())
                     raise ProblemsError([problem]) from None
-                entries.append(ZipEntry.deflate(entry.name, (part.prefix + xml + part.suffix).encode("utf-8")))
+                raw = part.prefix + xml + part.suffix
+                last = self._last.get(entry.name)
+                if last is not None and last[0] == raw:  # a footer rendered as for the document before
+                    pieces.append(last[1])
+                    continue
+                piece = _pieces(ZipEntry.deflate(entry.name, raw.encode("utf-8")))
+                self._last[entry.name] = (raw, piece)
+                pieces.append(piece)
         finally:
             _BUDGET.reset(token)
-        return write_zip(entries)
+        return _assemble(pieces)
 
     def sources(self) -> list[str]:
         """The patched XML of each part: where a misspelt field is looked up to quote it."""

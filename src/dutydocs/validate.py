@@ -540,6 +540,72 @@ class _Checker:
         for i, fix in enumerate(cat.rectifications):
             self.date_in_year(("rectifications", i, "due"), fix.due)
             self.date_in_year(("rectifications", i, "closed"), fix.closed)
+        kinds = self.wording.get("talks", "kinds")
+        for i, talk in enumerate(cat.talks):
+            if talk.kind not in kinds:
+                hint = suggest(talk.kind, kinds)
+                self.error(("talks", i, "kind"), f"不认识的谈话类型「{talk.kind}」。{hint}可选：{_options(kinds)}"
+                           "（可在 wording: talks: kinds: 里加上本单位的谈话类型）。")
+        self.check_advice()
+        self.check_integrity()
+        self.check_four_lists()
+
+    def person_or_unit(self, path: KeyPath, name: str, what: str) -> None:
+        if name in self.people or name in self.divisions or {"people", "divisions"} & self.broken:
+            return
+        hint = suggest(name, self.people | self.divisions) or f"请写 people 里的姓名或 divisions 里的{self.unit}名称。"
+        self.error(path, f"{what}「{name}」既不是 people 里的人，也不是 divisions 里的{self.unit}。{hint}")
+
+    def check_advice(self) -> None:
+        numbers: dict[str, int] = {}
+        for i, letter in enumerate(self.cat.advice):
+            path = ("advice", i)
+            if letter.number in numbers:
+                self.error(path + ("number",), f"文号「{letter.number}」重复了，与第 {numbers[letter.number] + 1} 份建议书相同。"
+                           "每份建议书的文号只能用一次。")
+            numbers.setdefault(letter.number, i)
+            self.date_in_year(path + ("date",), letter.date)
+            self.date_in_year(path + ("reply_by",), letter.reply_by)
+            for j, item in enumerate(letter.items):
+                here = path + ("items", j)
+                if item.leader is not None:
+                    self.ref(here + ("leader",), item.leader, self.people, "责任领导", "people")
+                if item.owner is not None:
+                    self.person_or_unit(here + ("owner",), item.owner, "责任单位（责任人）")
+                self.date_in_year(here + ("due",), item.due)
+                if item.status == "已完成":
+                    missing = [k for k, v in (("closed", item.closed), ("evidence", item.evidence)) if v is None]
+                    for key in missing:
+                        what = {"closed": "销号日期 closed（如 2026-05-20）", "evidence": "销号依据 evidence（文件号、佐证）"}[key]
+                        self.error(here + ("status",), f"第 {j + 1} 项写了“已完成”，但没有写{what}。销号须有日期和依据，请补上。")
+                elif item.closed is not None:
+                    self.error(here + ("closed",), f"第 {j + 1} 项写了销号日期，但状态是“{item.status}”。已销号的请把 status 改成 已完成。")
+                if item.closed is not None and item.closed < letter.date:
+                    self.error(here + ("closed",), f"销号日期 {item.closed.isoformat()} 早于建议书的发文日期 "
+                               f"{letter.date.isoformat()}，请核对。")
+                self.date_in_year(here + ("closed",), item.closed)
+                for k, step in enumerate(item.progress):
+                    self.date_in_year(here + ("progress", k, "date"), step.date)
+
+    def check_integrity(self) -> None:
+        seen: dict[str, int] = {}
+        for i, form in enumerate(self.cat.integrity):
+            path = ("integrity", i)
+            self.ref(path + ("person",), form.person, self.people, "人员", "people")
+            if form.person in seen:
+                self.error(path + ("person",), f"「{form.person}」的廉洁信息已在第 {seen[form.person] + 1} 项写过，"
+                           "一人一档，请合并成一项。")
+            seen.setdefault(form.person, i)
+            for k, matter in enumerate(form.matters):
+                self.date_in_year(path + ("matters", k, "date"), matter.date)
+
+    def check_four_lists(self) -> None:
+        seen: dict[int, int] = {}
+        for i, report in enumerate(self.cat.four_lists):
+            if report.month in seen:
+                self.error(("four_lists", i, "month"), f"{report.month} 月的“四张清单”已在第 {seen[report.month] + 1} 项写过，"
+                           "每月一份，请合并。")
+            seen.setdefault(report.month, i)
 
     def date_in_year(self, path: KeyPath, value: Any) -> None:
         """Dates far from the catalogue's year are allowed but almost always a typo."""

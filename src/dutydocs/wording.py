@@ -48,11 +48,35 @@ EXTRA: dict[str, tuple[str, ...]] = {
     "book.record_title": ("期",),
     "book.review_box": ("期",),
     "book.cover_many": ("单位", "个数"),
+    "advice.opening": ("来源",),
+    "advice.leader": ("责任领导",),
+    "advice.owner": ("责任单位",),
+    "advice.due": ("时限",),
+    "advice.reply": ("反馈时限",),
+    "advice.printed_by": ("发文机关",),
+    "advice.printed_on": ("印发日期",),
+    "advice.ledger_title": ("截至",),
+    "talk_ledger.title": ("截至",),
+    "four_lists.title": ("月",),
+    "four_lists.auto_talks": ("人次", "分类"),
+    "four_lists.auto_closed": ("项数",),
+    "four_lists.auto_checks": ("次数",),
+    "four_lists.auto_talks_urged": ("人次", "分类"),
+    "four_lists.auto_checks_urged": ("次数",),
+    "report.title": ("截至",),
+    "report.subtitle": ("截至",),
+    "report.summary": ("截至", "人数", "应记", "已记", "欠记", "逾期", "谈话"),
+    "report.talks_line": ("对数", "已谈", "补谈"),
 }
+# Mappings a catalogue may add keys to: its own frequency phrases (每学期: 2) and kinds of talk.
+OPEN = (("wording", "frequencies"), ("wording", "talks", "kinds"))
+# Who may hold a kind of talk (wording.yaml, talks.kinds).
+TALKERS = ("上级", "纪检", "组织", "不限")
 # Clauses a signing level may have of its own (letter.levels.N.…).
 LEVEL_KEYS = ("title", "preamble", "goal", "assessment", "accountability", "seal")
 # Sections of wording.yaml a catalogue may rewrite (presets are chosen with organ.kind/words).
-OVERRIDABLE = ("common", "periods", "frequencies", "list", "letter", "book")
+OVERRIDABLE = ("common", "periods", "frequencies", "schedule", "talks", "list", "letter", "book", "advice",
+               "talk_ledger", "integrity", "four_lists", "report")
 
 
 @cache
@@ -125,6 +149,10 @@ class Wording:
             "每期": period["every"],
             "期末": period["end"],
         }
+
+    def schedule_words(self) -> dict[str, Any]:
+        """What schedule.read() needs: the frequency phrases and the event and ongoing words."""
+        return {"frequencies": self.tree["frequencies"], **self.tree["schedule"]}
 
     def get(self, *path: str | int) -> Any:
         node: Any = self.tree
@@ -201,12 +229,20 @@ def _merge(into: dict[str, Any], override: Any, path: KeyPath, positions: Positi
     for key, value in override.items():
         here = path + (key,)
         allowed = OVERRIDABLE if path == ("wording",) else into
-        if key not in allowed:
+        if key not in allowed and path not in OPEN:
             options = [str(k) for k in allowed]
             hint = suggest(str(key), options)
             problems.append(positions.problem(here, f"措辞里没有「{key}」这一项。{hint}可改的项：{'、'.join(options)}。"))
             continue
         old = into.get(key)
+        if path == ("wording", "talks", "kinds"):  # who may hold a kind of talk; new kinds allowed
+            value = [value] if isinstance(value, str) else value
+            if isinstance(value, list) and value and all(v in TALKERS for v in value):
+                into[key] = list(value)
+            else:
+                problems.append(positions.problem(here, f"谈话类型「{key}」应写谁可以谈（一个或几个）：{'、'.join(TALKERS)}，"
+                                                  "如 [上级, 纪检]。"))
+            continue
         if path == ("wording", "frequencies") and key not in into:  # a frequency phrase of the organ's own
             if isinstance(value, int) and not isinstance(value, bool) and 1 <= value <= 366:
                 into[key] = value

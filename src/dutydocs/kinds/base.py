@@ -8,6 +8,7 @@ kind of document touches its own module, its template and its section of wording
 from __future__ import annotations
 
 import re
+import weakref
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -20,6 +21,17 @@ from ..org import Organisation
 # Characters XML 1.0 cannot carry (C0 controls but tab/newline, lone surrogates, U+FFFE/F).
 # The loader refuses them in the catalogue; this is the last line of defence for derived text.
 _BAD_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def ems(text: str) -> float:
+    """How wide a line of text is, in characters of its size: Chinese full, Latin and digits half."""
+    return sum(0.5 if ord(ch) < 0x2E80 else 1.0 for ch in text)
+
+
+def too_long(text: str, size_pt: float, width_pt: float) -> bool:
+    """Whether one line of `text` at `size_pt` overruns `width_pt`: the template then prints it in
+    its "（长）" style, a size smaller, so a long 发文机关标志 or title line is not broken."""
+    return ems(text) * size_pt > width_pt
 
 
 @dataclass(frozen=True)
@@ -50,22 +62,102 @@ class Kind:
     make: Callable[[Organisation, DocSpec], bytes] | None = None  # a workbook's bytes, made in code
 
 
-def clean(value: Any) -> Any:
-    """Make text safe to place in XML, recursively; text otherwise prints as written."""
+def clean(value: Any, org: Organisation | None = None) -> Any:
+    """Make text safe to place in XML, recursively; text otherwise prints as written. Parts that
+    `shared` made for `org` are clean already: they are kept as they are, not looked into again."""
+    return _clean(value, _store(org)["known"] if org is not None else _NOTHING)
+
+
+# What clean() would change: \r, the characters XML cannot carry, a newline at either end.
+_DIRTY = re.compile("[\x00-\x08\x0b-\x1f\ud800-\udfff\ufffe\uffff]")
+_NOTHING: frozenset[int] = frozenset()
+
+
+def _clean_text(value: str) -> str:
+    if value.__class__ is str and not _DIRTY.search(value) and value[:1] != "\n" and value[-1:] != "\n":
+        return value  # the usual case: nothing to change
+    text = value.replace("\r\n", "\n").replace("\r", "\n")
+    if _BAD_XML.search(text):
+        text = _BAD_XML.sub("", text)
+    return text.strip("\n")
+
+
+def _clean(value: Any, known: set[int] | frozenset[int]) -> Any:
+    cls = value.__class__
+    if cls is str:
+        return _clean_text(value)
+    if cls is dict:
+        return value if id(value) in known else {k: _clean(v, known) for k, v in value.items()}
+    if cls is list:
+        return value if id(value) in known else [_clean(v, known) for v in value]
     if isinstance(value, str):
-        text = value.replace("\r\n", "\n").replace("\r", "\n")
-        if _BAD_XML.search(text):
-            text = _BAD_XML.sub("", text)
-        return text.strip("\n")
+        return _clean_text(value)
     if isinstance(value, dict):
-        return {k: clean(v) for k, v in value.items()}
+        return {k: _clean(v, known) for k, v in value.items()}
     if isinstance(value, list):
-        return [clean(v) for v in value]
+        return [_clean(v, known) for v in value]
     return value
+
+
+# ---------------------------------------------------------------- parts shared by many documents
+#
+# Much of a context is the same for every document of an organisation (the wording's sentences,
+# blank rows, a duty's row) or is looked up by person (his records, his talks). `shared` makes such
+# a part once per organisation and process, cleaned; clean() then passes over it. The parts live
+# as long as the organisation (a weak reference ends them with it); nothing in them is ever
+# changed: contexts only refer to them, and templates cannot change what they are given.
+
+_STORES: dict[int, tuple[weakref.ref, dict[str, Any]]] = {}
+
+
+def _store(org: Organisation) -> dict[str, Any]:
+    key = id(org)
+    entry = _STORES.get(key)
+    if entry is not None and entry[0]() is org:
+        return entry[1]
+    store: dict[str, Any] = {"known": set()}
+    _STORES[key] = (weakref.ref(org, lambda _ref, key=key: _STORES.pop(key, None)), store)
+    return store
+
+
+def shared(org: Organisation, key: Any, make: Callable[[], Any]) -> Any:
+    """`make()`, cleaned, computed once per organisation under `key`; clean() keeps it as it is."""
+    store = _store(org)
+    try:
+        return store[key]
+    except KeyError:
+        pass
+    value = store[key] = clean(make())
+    known = store["known"]
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if item.__class__ is dict:
+            known.add(id(item))
+            stack += item.values()
+        elif item.__class__ is list:
+            known.add(id(item))
+            stack += item
+    return value
+
+
+def index(org: Organisation, key: Any, make: Callable[[], Any]) -> Any:
+    """`make()` computed once per organisation under `key`, as it is: lookups by person and the
+    like, not text for a template (clean what is taken from it)."""
+    store = _store(org)
+    try:
+        return store[key]
+    except KeyError:
+        value = store[key] = make()
+        return value
 
 
 def common(org: Organisation) -> dict[str, Any]:
     """What every template may print about the organ."""
+    return dict(shared(org, "common", lambda: _common(org)))
+
+
+def _common(org: Organisation) -> dict[str, Any]:
     organ = org.organ
     values = org.wording.values
     return {
@@ -91,3 +183,29 @@ def person_label(person: Any) -> str:
     if not title:
         return person.name
     return f"{person.name}　{title}" if "（" in title or "(" in title else f"{person.name}（{title}）"
+
+
+# The organisation's own lookups of a unit's duties and a person's tasks go through every unit and
+# every task each time: made once here (tests/test_contexts.py checks they agree with it).
+
+
+def horizontal_duties(org: Organisation, division: Any) -> list[Any]:
+    """org.horizontal_duties(division), once per organisation and unit."""
+    return index(org, ("horizontal", division.name), lambda: org.horizontal_duties(division))
+
+
+def own_tasks(org: Organisation, person: Any) -> list[Any]:
+    """org.own_tasks(person): the tasks written on him, in catalogue order."""
+    def by_person() -> dict[str, list[Any]]:
+        out: dict[str, list[Any]] = {}
+        for task in org.catalog.tasks:
+            if task.person:
+                out.setdefault(task.person, []).append(task)
+        return out
+
+    return index(org, "own-tasks", by_person).get(person.name, [])
+
+
+def book_tasks(org: Organisation, person: Any) -> list[Any]:
+    """org.book_tasks(person): his tiers' tasks that fall to him, then his own."""
+    return [t for info in org.book_tiers(person) for t in org.tier_tasks(info, person)] + own_tasks(org, person)

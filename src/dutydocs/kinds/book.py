@@ -17,7 +17,8 @@ from typing import Any
 from ..chinese import cn_date, cn_number, due_text
 from ..model import Catalog, Person
 from ..org import Organisation
-from .base import DocSpec, Kind, clean, common, numbered, person_label
+from ..schedule import Schedule, schedule_of
+from .base import DocSpec, Kind, book_tasks, clean, common, horizontal_duties, index, numbered, person_label, shared
 
 # Characters of 楷体 3号 on one line of the cover's value column (96 mm).
 COVER_LINE = 17
@@ -49,14 +50,14 @@ def book_items(org: Organisation, person: Person) -> list[dict[str, str]]:
             groups.append({"source": info.tier.name, "duties": rows})
     for div in org.headed_by.get(person.name, []):
         rows = [{"code": nd.code, "text": nd.duty.text, "due": due_text(nd.duty.due, year),
-                 "evidence": nd.duty.evidence or ""} for nd in org.horizontal_duties(div)]
+                 "evidence": nd.duty.evidence or ""} for nd in horizontal_duties(org, div)]
         if rows:
             groups.append({"source": div.name, "duties": rows})
     own = [{"code": nd.code, "text": nd.duty.text, "due": due_text(nd.duty.due, year),
             "evidence": nd.duty.evidence or ""} for nd in org.own_duties(person)]
     if own:
         groups.append({"source": w.text("book", "sources", "own_duty"), "duties": own})
-    tasks = org.book_tasks(person)
+    tasks = book_tasks(org, person)
     if tasks:
         rows = [{"code": org.task_code(t), "text": t.text, "due": due_text(t.due, year), "evidence": t.evidence or ""}
                 for t in tasks]
@@ -66,12 +67,32 @@ def book_items(org: Organisation, person: Person) -> list[dict[str, str]]:
     return groups
 
 
-def _times_a_year(text: str, frequencies: dict[str, int]) -> int:
-    """How often a duty falls due, from the frequency words of its deadline or text (每季度 → 4)."""
-    for phrase in sorted(frequencies, key=len, reverse=True):
-        if phrase in text:
-            return int(frequencies[phrase])
+def _times_a_year(schedule: Schedule) -> int:
+    """How often a duty is recorded in a year: as its schedule says, else once."""
+    if schedule.kind == "times":
+        return schedule.per_year
+    if schedule.kind == "deadlines":
+        return len(schedule.deadlines)
     return 1
+
+
+def book_schedules(org: Organisation, person: Person) -> list[Schedule]:
+    """org.book_schedules(person), with the lookups of base.py and each item's schedule read once
+    per organisation (tests/test_contexts.py checks the two agree)."""
+    year = org.organ.year
+    words = index(org, "schedule-words", org.wording.schedule_words)
+    memo: dict[int, Schedule] = index(org, "schedules", dict)  # id of a catalogue item: it lives as long as org
+    items = [nd.duty for info in org.book_tiers(person) for nd in org.tier_duties(info, person)]
+    items += [nd.duty for div in org.headed_by.get(person.name, []) for nd in horizontal_duties(org, div)]
+    items += [nd.duty for nd in org.own_duties(person)]
+    items += book_tasks(org, person)
+    out = []
+    for item in items:
+        schedule = memo.get(id(item))
+        if schedule is None:
+            schedule = memo[id(item)] = schedule_of(getattr(item, "frequency", None), item.due, item.text, year, words)
+        out.append(schedule)
+    return out
 
 
 def _record_rows(expected: float, prefilled: int, layout: dict[str, Any]) -> int:
@@ -87,21 +108,132 @@ def _record_rows(expected: float, prefilled: int, layout: dict[str, Any]) -> int
 def _talk_partners(org: Organisation, person: Person) -> list[Person]:
     """Whom he must hold a talk with: those who sign a letter with him as their superior, the heads
     of the units he supervises, and the cadres of the unit he heads."""
+    by_superior, superiors, by_division = index(org, "book-partners", lambda: _partner_index(org))
     seen: dict[str, Person] = {}
-    for pair in org.pairs:
-        if pair.superior.name == person.name:
-            seen.setdefault(pair.subordinate.name, pair.subordinate)
+    for subordinate in by_superior.get(person.name, []):
+        seen.setdefault(subordinate.name, subordinate)
     for div in org.supervised(person):
         if div.head and div.head in org.people:
             seen.setdefault(div.head, org.people[div.head])
     # The cadres of his unit, but not those who sign a letter with someone else (the school's
     # 党组织书记 beside its 校长): their superior in that letter talks with them.
     headed = {d.name for d in org.headed_by.get(person.name, [])}
-    signs_elsewhere = {p.subordinate.name for p in org.pairs if p.superior.name != person.name}
-    for other in org.catalog.people:
-        if other.division in headed and other.name != person.name and other.name not in signs_elsewhere:
+    members = sorted((m for name in headed for m in by_division.get(name, [])), key=lambda m: m[0])
+    for _n, other in members:
+        if other.name != person.name and not superiors.get(other.name, set()) - {person.name}:
             seen.setdefault(other.name, other)
     return list(seen.values())
+
+
+def _partner_index(org: Organisation) -> tuple[dict[str, list[Person]], dict[str, set[str]],
+                                               dict[str, list[tuple[int, Person]]]]:
+    """Once per organisation: each superior's subordinates in letter order, each subordinate's
+    superiors, each unit's people with their place in the catalogue."""
+    by_superior: dict[str, list[Person]] = {}
+    superiors: dict[str, set[str]] = {}
+    for pair in org.pairs:
+        by_superior.setdefault(pair.superior.name, []).append(pair.subordinate)
+        superiors.setdefault(pair.subordinate.name, set()).add(pair.superior.name)
+    by_division: dict[str, list[tuple[int, Person]]] = {}
+    for n, other in enumerate(org.catalog.people):
+        if other.division:
+            by_division.setdefault(other.division, []).append((n, other))
+    return by_superior, superiors, by_division
+
+
+def _by_person(org: Organisation) -> dict[str, dict[str, list[Any]]]:
+    """Once per organisation: each person's records, talks (as talker or target) and checks by
+    date, and his rectifications, in catalogue order (sorted stably: as filtering then sorting)."""
+    cat = org.catalog
+    out: dict[str, dict[str, list[Any]]] = {}
+
+    def of(name: str) -> dict[str, list[Any]]:
+        return out.setdefault(name, {"records": [], "talks": [], "checks": [], "fixes": []})
+
+    for r in cat.records:
+        of(r.person)["records"].append(r)
+    for t in cat.talks:
+        of(t.talker)["talks"].append(t)
+        if t.target != t.talker:
+            of(t.target)["talks"].append(t)
+    for c in cat.checks:
+        of(c.person)["checks"].append(c)
+    for r in cat.rectifications:
+        of(r.person)["fixes"].append(r)
+    for lists in out.values():
+        for key in ("records", "talks", "checks"):
+            lists[key].sort(key=lambda item: item.date)
+    return out
+
+
+_NONE: dict[str, list[Any]] = {"records": [], "talks": [], "checks": [], "fixes": []}
+_RECORD = ("date", "code", "content", "participants", "evidence", "note")
+_TALK = ("date", "place", "talker", "target", "kind", "content", "response", "recorder")
+_CHECK = ("date", "method", "matter", "findings", "opinion", "owner", "checker")
+_FIX = ("problem", "measure", "owner", "due", "status", "closed")
+
+
+def _constant(org: Organisation) -> dict[str, Any]:
+    """Once per organisation: what every book prints the same, as the wording says it (raw: the
+    context is cleaned as a whole), and the blank rows every book repeats (cleaned, shared)."""
+    w = org.wording
+    organ = org.organ
+    layout = w.get("book", "layout")
+    period = w.get("periods", organ.record_period)
+    titles = [w.text("periods", organ.record_period, "titles", i) for i in range(len(period["titles"]))]
+    kinds_box = "　".join(f"□{k}" for k in w.get("talks", "kinds"))
+    review_lines = int(layout["review_lines"][organ.record_period])
+    return {
+        "layout": layout,
+        "titles": titles,
+        "record_titles": [w.text("book", "record_title", 期=title) for title in titles],
+        "kinds_box": kinds_box,
+        "labels": w.texts("book", "cover_labels"),
+        "tiers_line": w.text("book", "tiers_line"),
+        "blank_record": shared(org, "book-blank-record", lambda: dict.fromkeys(_RECORD, "")),
+        "spare_talks": shared(org, "book-spare-talks", lambda: [
+            {**dict.fromkeys(_TALK, ""), "kind": kinds_box} for _ in range(int(layout["talk_spares"]))]),
+        "texts": {
+            "cover_title": shared(org, "book-cover-title", lambda: w.texts("book", "cover_title")),
+            "cover_year": w.text("book", "cover_year"),
+            "cover_maker": w.text("book", "cover_maker"),
+            "notes_title": w.text("book", "notes_title"),
+            "list_title": w.text("book", "list_title"),
+            "pledge_title": w.text("book", "pledge_title"),
+            "pledge_intro": w.text("book", "pledge_intro"),
+            "pledge_lines": shared(org, "book-pledge-lines", lambda: [""] * int(layout["pledge_lines"])),
+            "pledge_sign": w.text("book", "pledge_sign"),
+            "plan_title": w.text("book", "plan_title"),
+            "plan_hint": w.text("book", "plan_hint"),
+            "plan_lines": shared(org, "book-plan-lines", lambda: [""] * int(layout["plan_lines"])),
+            "record_hint": w.text("book", "record_hint"),
+            "talk_title": w.text("book", "talk_title"),
+            "register_title": w.text("book", "register_title"),
+            "register_hint": w.text("book", "register_hint"),
+            "register": shared(org, "book-register", lambda: [
+                {"no": str(i)} for i in range(1, int(layout["register_rows"]) + 1)]),
+            "check_title": w.text("book", "check_title"),
+            "fix_title": w.text("book", "fix_title"),
+            "fix_hint": w.text("book", "fix_hint"),
+            "review_title": w.text("book", "review_title"),
+            "reviews": shared(org, "book-reviews", lambda: [
+                {"box": w.text("book", "review_box", 期=name), "lines": [""] * review_lines,
+                 "sign": w.text("book", "review_sign")} for name in period["reviews"]]),
+            "summary_title": w.text("book", "summary_title"),
+            "summary_hint": w.text("book", "summary_hint"),
+            "summary_lines": shared(org, "book-summary-lines", lambda: [""] * int(layout["summary_lines"])),
+            "appraisal_title": w.text("book", "appraisal_title"),
+            "grades": "　　".join(f"□{g}" for g in w.get("book", "grades")),
+            "appraisal_sign": w.text("book", "appraisal_sign"),
+        },
+    }
+
+
+def _numbered_blanks(org: Organisation, what: str, keys: tuple[str, ...], start: int, count: int) -> list[dict]:
+    """Blank rows of a ledger numbered start, start + 1 …: the same in every book that has as many
+    filled rows, so made once."""
+    return shared(org, ("book-blanks", what, start, count),
+                  lambda: [{**dict.fromkeys(keys, ""), "no": str(i)} for i in range(start, start + count)])
 
 
 def _join(names: list[str]) -> str:
@@ -119,55 +251,47 @@ def context(org: Organisation, spec: DocSpec) -> dict[str, Any]:
     cat = org.catalog
     organ = cat.organ
     w = org.wording
-    layout = w.get("book", "layout")
+    const = index(org, "book-constant", lambda: _constant(org))
+    layout = const["layout"]
     year = organ.year
+    mine = index(org, "book-by-person", lambda: _by_person(org)).get(person.name, _NONE)
     groups = book_items(org, person)
     items = [it for g in groups for it in g["duties"]]
     codes = {it["code"] for it in items}
-    period = w.get("periods", organ.record_period)
-    titles = [w.text("periods", organ.record_period, "titles", i) for i in range(len(period["titles"]))]
+    titles = const["titles"]
     per_year = len(titles)
     months = 12 // per_year
-    frequencies = w.get("frequencies")
-    expected = sum(_times_a_year(f"{it['due']} {it['text']}", frequencies) for it in items) / per_year
-    records = sorted((r for r in cat.records if r.person == person.name), key=lambda r: r.date)
+    expected = sum(_times_a_year(s) for s in book_schedules(org, person)) / per_year
+    records = mine["records"]
     periods = []
-    for n, title in enumerate(titles):
+    for n, title in enumerate(const["record_titles"]):
         first, last = n * months + 1, (n + 1) * months
         inside = [r for r in records if r.date.year == year and first <= r.date.month <= last]
         rows = [{"date": due_text(r.date, year), "code": r.duty if r.duty in codes else "", "content": r.content,
                  "participants": r.participants or "", "evidence": r.evidence or "", "note": r.note or ""}
                 for r in inside]
-        blank = _record_rows(expected, len(rows), layout) - len(rows)
-        rows += [dict.fromkeys(("date", "code", "content", "participants", "evidence", "note"), "")
-                 for _ in range(blank)]
-        periods.append({"title": w.text("book", "record_title", 期=title), "rows": rows})
-    held = sorted((t for t in cat.talks if person.name in (t.talker, t.target)), key=lambda t: t.date)
+        rows += [const["blank_record"]] * (_record_rows(expected, len(rows), layout) - len(rows))
+        periods.append({"title": title, "rows": rows})
+    held = mine["talks"]
     talks = [{"date": cn_date(t.date), "place": t.place or "", "talker": _name(org, t.talker),
               "target": _name(org, t.target), "kind": t.kind, "content": t.content or "",
               "response": t.response or "", "recorder": t.recorder or ""} for t in held]
     talked = {t.target for t in held if t.talker == person.name}
-    kinds_box = "　".join(f"□{k}" for k in w.get("book", "talk_kinds"))
+    kinds_box = const["kinds_box"]
     for other in _talk_partners(org, person):
         if other.name not in talked:
             talks.append({"date": "", "place": "", "talker": person_label(person), "target": person_label(other),
                           "kind": kinds_box, "content": "", "response": "", "recorder": ""})
-    talks += [{"date": "", "place": "", "talker": "", "target": "", "kind": kinds_box, "content": "",
-               "response": "", "recorder": ""} for _ in range(int(layout["talk_spares"]))]
+    talks += const["spare_talks"]
     checks = [{"date": cn_date(c.date), "method": c.method or "", "matter": c.matter or "",
                "findings": c.findings or "", "opinion": c.opinion or "", "owner": c.owner or "",
-               "checker": c.checker or ""}
-              for c in sorted(cat.checks, key=lambda c: c.date) if c.person == person.name]
-    checks += [dict.fromkeys(("date", "method", "matter", "findings", "opinion", "owner", "checker"), "")
-               for _ in range(max(3, int(layout["check_rows"]) - len(checks)))]
+               "checker": c.checker or "", "no": str(i)}
+              for i, c in enumerate(mine["checks"], 1)]
+    checks += _numbered_blanks(org, "checks", _CHECK, len(checks) + 1, max(3, int(layout["check_rows"]) - len(checks)))
     fixes = [{"problem": r.problem, "measure": r.measure or "", "owner": r.owner or person.name,
-              "due": due_text(r.due, year), "status": r.status or "", "closed": cn_date(r.closed)}
-             for r in cat.rectifications if r.person == person.name]
-    fixes += [dict.fromkeys(("problem", "measure", "owner", "due", "status", "closed"), "")
-              for _ in range(max(3, int(layout["fix_rows"]) - len(fixes)))]
-    for rows in (checks, fixes):
-        for i, row in enumerate(rows, 1):
-            row["no"] = str(i)
+              "due": due_text(r.due, year), "status": r.status or "", "closed": cn_date(r.closed), "no": str(i)}
+             for i, r in enumerate(mine["fixes"], 1)]
+    fixes += _numbered_blanks(org, "fixes", _FIX, len(fixes) + 1, max(3, int(layout["fix_rows"]) - len(fixes)))
     reviewer = next((info.tier.reviewed_by for info in org.post_tiers(person) if info.tier.reviewed_by), None)
     if reviewer is None:
         reviewer = w.words["上级纪检"] if org.leads_discipline_body(person) else w.words["纪检"]
@@ -178,51 +302,35 @@ def context(org: Organisation, spec: DocSpec) -> dict[str, Any]:
                             个数=str(len(person.supervises))) + w.words["处室"]
     values = [organ.name, person.name, person.display_title, "、".join(divisions), supervises,
               f"{year}-{spec.seq:03d}"]
-    labels = w.texts("book", "cover_labels")
-    review_lines = int(layout["review_lines"][organ.record_period])
+    t = const["texts"]
     ctx = {
         **common(org),
-        "cover_title": w.texts("book", "cover_title"),
-        "cover_year": w.text("book", "cover_year"),
-        "cover": [{"label": label, "value": value} for label, value in zip(labels, values, strict=False) if value],
-        "cover_maker": w.text("book", "cover_maker"),
+        "cover_title": t["cover_title"],
+        "cover_year": t["cover_year"],
+        "cover": [{"label": label, "value": value} for label, value in zip(const["labels"], values, strict=False)
+                  if value],
+        "cover_maker": t["cover_maker"],
         "serial": f"{year}-{spec.seq:03d}",
         "person": {"name": person.name, "title": person.display_title},
-        "notes_title": w.text("book", "notes_title"),
-        "notes": numbered(w.texts("book", "notes", 审阅机构=reviewer)),
-        "list_title": w.text("book", "list_title"),
-        "tiers_line": w.text("book", "tiers_line") + _join([info.tier.name for info in org.book_tiers(person)]),
+        "notes_title": t["notes_title"],
+        "notes": shared(org, ("book-notes", reviewer), lambda: numbered(w.texts("book", "notes", 审阅机构=reviewer))),
+        "list_title": t["list_title"],
+        "tiers_line": const["tiers_line"] + _join([info.tier.name for info in org.book_tiers(person)]),
         "groups": groups,
-        "pledge_title": w.text("book", "pledge_title"),
-        "pledge_intro": w.text("book", "pledge_intro"),
-        "pledge_lines": [""] * int(layout["pledge_lines"]),
-        "pledge_sign": w.text("book", "pledge_sign"),
-        "plan_title": w.text("book", "plan_title"),
-        "plan_hint": w.text("book", "plan_hint"),
-        "plan_lines": [""] * int(layout["plan_lines"]),
-        "record_hint": w.text("book", "record_hint"),
+        **{key: t[key] for key in ("pledge_title", "pledge_intro", "pledge_lines", "pledge_sign", "plan_title",
+                                   "plan_hint", "plan_lines", "record_hint")},
         "periods": periods,
-        "talk_title": w.text("book", "talk_title"),
+        "talk_title": t["talk_title"],
         "talks": talks,
-        "register_title": w.text("book", "register_title"),
-        "register_hint": w.text("book", "register_hint"),
-        "register": [{"no": str(i)} for i in range(1, int(layout["register_rows"]) + 1)],
-        "check_title": w.text("book", "check_title"),
+        **{key: t[key] for key in ("register_title", "register_hint", "register", "check_title")},
         "checks": checks,
-        "fix_title": w.text("book", "fix_title"),
-        "fix_hint": w.text("book", "fix_hint"),
+        "fix_title": t["fix_title"],
+        "fix_hint": t["fix_hint"],
         "fixes": fixes,
-        "review_title": w.text("book", "review_title"),
-        "reviews": [{"box": w.text("book", "review_box", 期=name), "lines": [""] * review_lines,
-                     "sign": w.text("book", "review_sign")} for name in period["reviews"]],
-        "summary_title": w.text("book", "summary_title"),
-        "summary_hint": w.text("book", "summary_hint"),
-        "summary_lines": [""] * int(layout["summary_lines"]),
-        "appraisal_title": w.text("book", "appraisal_title"),
-        "grades": "　　".join(f"□{g}" for g in w.get("book", "grades")),
-        "appraisal_sign": w.text("book", "appraisal_sign"),
+        **{key: t[key] for key in ("review_title", "reviews", "summary_title", "summary_hint", "summary_lines",
+                                   "appraisal_title", "grades", "appraisal_sign")},
     }
-    return clean(ctx)
+    return clean(ctx, org)
 
 
 KIND = Kind(name="纪实本", folder="纪实本", aliases=("纪实本", "全程纪实本", "book", "books"), plan=plan,

@@ -10,7 +10,7 @@ from ..chinese import cn_number, due_text
 from ..errors import Problem
 from ..model import Catalog, Duty, Task
 from ..org import NumberedDuty, Organisation, TierInfo
-from .base import DocSpec, Kind, clean, common
+from .base import DocSpec, Kind, clean, common, ems
 
 # A line of the title holds 20 characters of 小标宋 2号 in the 156 mm type area.
 TITLE_WIDTH = 20
@@ -147,20 +147,15 @@ def context(org: Organisation, spec: DocSpec) -> dict[str, Any]:
     return clean(ctx)
 
 
-def _width(text: str) -> float:
-    """Width in characters of 2号 type: Latin letters and digits take half a character."""
-    return sum(0.5 if ord(ch) < 0x2E80 else 1 for ch in text)
-
-
 def check(org: Organisation, positions: Positions) -> list[Problem]:
     """A title line too long for one line would break inside a word: say where to split it."""
     problems = []
     for i, line in enumerate(org.wording.texts("list", "title")):
-        if _width(line) > TITLE_WIDTH:
+        if ems(line) > TITLE_WIDTH:
             where = ("wording", "list", "title", i) if positions.at.get(("wording", "list", "title")) else (
                 "organ", "party_group")
             problems.append(positions.problem(
-                where, f"责任清单标题的第 {i + 1} 行「{line}」有 {_width(line):g} 个字宽，一行只能排 {TITLE_WIDTH} 个字，"
+                where, f"责任清单标题的第 {i + 1} 行「{line}」有 {ems(line):g} 个字宽，一行只能排 {TITLE_WIDTH} 个字，"
                 "会在词语中间回行。请在目录的 wording: list: title: 里把它分成两行，在词语之间断开。", "warning"))
     return problems
 

@@ -14,7 +14,7 @@ from typing import Any
 from ..chinese import cn_number, due_text
 from ..model import Catalog, Task
 from ..org import NumberedDuty, Organisation, SigningPair
-from .base import DocSpec, Kind, clean, common, numbered, person_label
+from .base import DocSpec, Kind, clean, common, horizontal_duties, index, numbered, own_tasks, person_label, shared
 
 
 def plan(org: Organisation) -> Iterator[DocSpec]:
@@ -52,7 +52,7 @@ def letter_duties(org: Organisation, pair: SigningPair) -> list[str]:
         if pair.via:  # he signs as head of the units this superior supervises
             units = [d for d in units if d.name in pair.superior.supervises] or units
         for div in units:
-            found += org.horizontal_duties(div)
+            found += horizontal_duties(org, div)
         found = org.own_duties(sub) + found  # his own items come first, after his 分管 scope
     items = []
     supervised = org.supervised(sub)
@@ -68,8 +68,42 @@ def letter_tasks(org: Organisation, pair: SigningPair) -> list[Task]:
     signs_as = _signs_as(org, pair)
     tasks = [t for info in org.post_tiers(sub) for t in org.tier_tasks(info, sub, signs_as)]
     if signs_as is None or pair.via:
-        tasks += org.own_tasks(sub)
+        tasks += own_tasks(org, sub)
     return list({id(t): t for t in tasks}.values())
+
+
+def _level_parts(org: Organisation, number: int) -> dict[str, Any]:
+    """What every letter of a signing level prints the same: made once per organisation and level."""
+    w = org.wording
+    organ = org.organ
+    level = org.levels.get(number)
+    clauses = level.clauses if level else None
+
+    def filing(body: str) -> list[str]:
+        return numbered([w.text("letter", "validity"),
+                         w.text("letter", "copies", 份数=cn_number(organ.letter_copies), 备案机构=body)])
+
+    return {
+        "title": w.level(number, "title", clauses),
+        "level_name": org.level_name(number),
+        "superior_label": w.text("letter", "superior"),
+        "subordinate_label": w.text("letter", "subordinate"),
+        "preamble": w.level(number, "preamble", clauses),
+        "headings": shared(org, "letter-headings", lambda: [
+            f"{cn_number(i)}、{h}" for i, h in enumerate(w.get("letter", "headings"), 1)]),
+        "goal": w.level(number, "goal", clauses),
+        "no_tasks": w.text("letter", "no_tasks"),
+        "assessment": shared(org, ("letter-assessment", number), lambda: (
+            list(level.assessment) if level and level.assessment else w.level(number, "assessment", clauses))),
+        "accountability": shared(org, ("letter-accountability", number), lambda: (
+            list(level.accountability) if level and level.accountability
+            else w.level(number, "accountability", clauses))),
+        "closing": {body: shared(org, ("letter-closing", body), lambda body=body: filing(body))
+                    for body in {w.words["上级纪检"], w.words["纪检"]}},
+        "sign": shared(org, ("letter-sign", number), lambda: {
+            "superior": w.text("letter", "sign_superior"), "subordinate": w.text("letter", "sign_subordinate"),
+            "seal": w.level(number, "seal", clauses), "date": w.text("letter", "date")}),
+    }
 
 
 def context(org: Organisation, spec: DocSpec) -> dict[str, Any]:
@@ -78,38 +112,32 @@ def context(org: Organisation, spec: DocSpec) -> dict[str, Any]:
     w = org.wording
     organ = org.organ
     sub = pair.subordinate
-    level = org.levels.get(pair.level)
-    clauses = level.clauses if level else None
+    part = index(org, ("letter-level", pair.level), lambda: _level_parts(org, pair.level))
     filing = w.words["上级纪检"] if org.leads_discipline_body(sub) else w.words["纪检"]
-    headings = [f"{cn_number(i)}、{h}" for i, h in enumerate(w.get("letter", "headings"), 1)]
     tasks = letter_tasks(org, pair)
     ctx = {
         **common(org),
-        "title": w.level(pair.level, "title", clauses),
+        "title": part["title"],
         "number": f"{organ.year}-{pair.level}-{pair.seq:02d}",
         "level": str(pair.level),
-        "level_name": org.level_name(pair.level),
-        "superior": {"label": w.text("letter", "superior"), "name": pair.superior.name,
+        "level_name": part["level_name"],
+        "superior": {"label": part["superior_label"], "name": pair.superior.name,
                      "title": pair.superior.display_title, "who": person_label(pair.superior)},
-        "subordinate": {"label": w.text("letter", "subordinate"), "name": sub.name, "title": sub.display_title,
+        "subordinate": {"label": part["subordinate_label"], "name": sub.name, "title": sub.display_title,
                         "who": person_label(sub)},
-        "preamble": w.level(pair.level, "preamble", clauses),
-        "headings": headings,
-        "goal": w.level(pair.level, "goal", clauses),
+        "preamble": part["preamble"],
+        "headings": part["headings"],
+        "goal": part["goal"],
         "duties": numbered(letter_duties(org, pair)),
         "tasks": numbered([t.text + (w.text("letter", "task_due", 时限=due_text(t.due, organ.year)) if t.due else "")
                            for t in tasks]),
-        "no_tasks": "" if tasks else w.text("letter", "no_tasks"),
-        "assessment": (list(level.assessment) if level and level.assessment
-                       else w.level(pair.level, "assessment", clauses)),
-        "accountability": (list(level.accountability) if level and level.accountability
-                           else w.level(pair.level, "accountability", clauses)),
-        "closing": numbered([w.text("letter", "validity"),
-                             w.text("letter", "copies", 份数=cn_number(organ.letter_copies), 备案机构=filing)]),
-        "sign": {"superior": w.text("letter", "sign_superior"), "subordinate": w.text("letter", "sign_subordinate"),
-                 "seal": w.level(pair.level, "seal", clauses), "date": w.text("letter", "date")},
+        "no_tasks": "" if tasks else part["no_tasks"],
+        "assessment": part["assessment"],
+        "accountability": part["accountability"],
+        "closing": part["closing"][filing],
+        "sign": part["sign"],
     }
-    return clean(ctx)
+    return clean(ctx, org)
 
 
 def template_for(cat: Catalog) -> str:

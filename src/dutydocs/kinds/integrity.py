@@ -1,0 +1,71 @@
+"""廉洁从政（从业）信息表: one file per leader ("一人一档"), filled from the catalogue, with ruled
+blank rows where nothing is known yet, and the log of reported personal matters."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from ..chinese import cn_date
+from ..model import Catalog, Integrity
+from ..org import Organisation
+from .base import DocSpec, Kind, clean, common
+
+
+def plan(org: Organisation) -> Iterator[DocSpec]:
+    for seq, form in enumerate(org.catalog.integrity, 1):
+        yield DocSpec("信息表", str(seq), (form.person,), None, seq)
+
+
+def file_name(spec: DocSpec, org: Organisation) -> tuple[str, ...]:
+    return f"{spec.seq:03d}", spec.names[0]
+
+
+def _padded(rows: list[dict[str, str]], keys: tuple[str, ...], at_least: int) -> list[dict[str, str]]:
+    """The known rows, then blank ones up to `at_least` (and always one more to write in)."""
+    blank = dict.fromkeys(keys, "")
+    return rows + [dict(blank) for _ in range(max(at_least - len(rows), 1))]
+
+
+def context(org: Organisation, spec: DocSpec) -> dict[str, Any]:
+    w = org.wording
+    form: Integrity = org.catalog.integrity[spec.seq - 1]
+    person = org.people[form.person]
+    layout = w.get("integrity")
+    basics = [
+        ("姓名", person.name), ("性别", form.gender), ("出生年月", form.born), ("民族", form.ethnicity),
+        ("籍贯", form.native_place), ("政治面貌", form.political), ("参加工作时间", form.joined_work),
+        ("学历学位", form.education), ("现任职务", person.display_title), ("职级", person.rank),
+        ("任现职时间", form.post_since), ("所在单位", person.division or "、".join(person.supervises)),
+    ]
+    family = [{"relation": r.relation, "name": r.name, "born": r.born or "", "political": r.political or "",
+               "work": r.work or ""} for r in form.family]
+    matters = [{"date": cn_date(m.date), "category": m.category, "content": m.content, "received_by": m.received_by or ""}
+               for m in sorted(form.matters, key=lambda m: m.date)]
+    gifts = [{"date": cn_date(g.date), "content": g.content, "handling": g.handling or ""} for g in form.gifts]
+    talks = [{"date": cn_date(t.date), "kind": t.kind, "talker": t.talker, "reason": t.reason or t.content or ""}
+             for t in sorted(org.catalog.talks, key=lambda t: t.date) if t.target == person.name]
+    ctx = {
+        **common(org),
+        "secret": w.text("integrity", "secret"),
+        "title": w.text("integrity", "title"),
+        "year_line": w.text("integrity", "year_line"),
+        "basics": [{"l1": a[0], "v1": a[1] or "", "l2": b[0], "v2": b[1] or ""} for a, b in zip(basics[::2], basics[1::2],
+                                                                                           strict=True)],
+        "family": _padded(family, ("relation", "name", "born", "political", "work"), int(layout["family_rows"])),
+        "matters": _padded(matters, ("date", "category", "content", "received_by"), int(layout["matter_rows"])),
+        "gifts": _padded(gifts, ("date", "content", "handling"), int(layout["gift_rows"])),
+        "talks": _padded(talks, ("date", "kind", "talker", "reason"), int(layout["talk_rows"])),
+        "honors": "；".join(form.honors),
+        "note": form.note or "",
+        "filled_by": w.text("integrity", "filled_by"),
+    }
+    return clean(ctx)
+
+
+def template_for(cat: Catalog) -> str:
+    return "廉洁信息表.docx"
+
+
+KIND = Kind(name="信息表", folder="廉洁信息表", aliases=("信息表", "廉洁从政信息表", "廉洁从业信息表", "integrity"),
+            plan=plan, context=context, file_name=file_name, template_for=template_for)

@@ -1,0 +1,92 @@
+"""How often a duty falls due, read from its `frequency`, its deadline or its text — never guessed.
+
+每季度至少1次 is 4 a year, 每半年 2, 每年至少2次 2, 6月底前 one deadline, 7月底前、12月底前 two, a
+date one; 任前 or 项目发生时 follow events; 全年 is ongoing. The words (phrases and times a year,
+event and ongoing words) are data in wording.yaml, so an organ can add its own (每学期: 2). What
+cannot be read is said to be unreadable, not counted.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from typing import Literal
+
+Kind = Literal["times", "deadlines", "event", "ongoing", "unknown"]
+
+_DEADLINE = re.compile(r"(\d{1,2})\s*月\s*(?:(\d{1,2})\s*日|底|末)?\s*(?:前|之前|以前)")
+_COUNT = re.compile(r"(?:至少|不少于|不低于)?\s*(\d+|[一二两三四五六七八九十])\s*次")
+_CN = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
+
+
+@dataclass(frozen=True)
+class Schedule:
+    kind: Kind
+    per_year: int = 0  # for "times"
+    deadlines: tuple[dt.date, ...] = field(default_factory=tuple)  # for "deadlines"
+    read_from: str = ""  # the words it was read from, to show the clerk
+
+    def expected(self, as_of: dt.date, year: int) -> int | None:
+        """How many records should exist by `as_of` (None: not countable)."""
+        if self.kind == "deadlines":
+            return sum(1 for d in self.deadlines if d < as_of)
+        if self.kind != "times":
+            return None
+        if as_of.year > year:
+            return self.per_year
+        if as_of.year < year:
+            return 0
+        months = as_of.month - (0 if as_of.day == calendar.monthrange(as_of.year, as_of.month)[1] else 1)
+        return self.per_year * months // 12
+
+
+def _count(text: str) -> int:
+    m = _COUNT.search(text)
+    if not m:
+        return 1
+    n = m.group(1)
+    return int(n) if n.isdigit() else _CN.get(n, 1)
+
+
+def read(text: str, year: int, words: dict) -> Schedule:
+    """The schedule a piece of text states, or `unknown`."""
+    text = text.strip()
+    if not text:
+        return Schedule("unknown")
+    for word in words.get("events", []):
+        if word in text:
+            return Schedule("event", read_from=text)
+    phrases = words.get("frequencies", {})
+    for phrase in sorted(phrases, key=len, reverse=True):
+        if phrase in text:
+            times = _count(text[text.index(phrase):])
+            said = phrase + (f"{times}次" if times > 1 else "")
+            return Schedule("times", per_year=int(phrases[phrase]) * times, read_from=said)
+    found = []
+    for m in _DEADLINE.finditer(text):
+        month, day = int(m.group(1)), m.group(2)
+        if 1 <= month <= 12:
+            last = calendar.monthrange(year, month)[1]
+            found.append(dt.date(year, month, min(int(day), last) if day else last))
+    if found:
+        return Schedule("deadlines", deadlines=tuple(sorted(found)), read_from=text)
+    for word in words.get("ongoing", []):
+        if word in text:
+            return Schedule("ongoing", read_from=text)
+    return Schedule("unknown", read_from=text)
+
+
+def schedule_of(frequency: str | None, due: dt.date | str | None, text: str, year: int, words: dict) -> Schedule:
+    """From the structured `frequency` if given; else the deadline; else the duty's own text."""
+    if frequency:
+        return read(frequency, year, words)
+    if isinstance(due, dt.date):
+        return Schedule("deadlines", deadlines=(due,), read_from=f"{due.month}月{due.day}日")
+    if due:
+        found = read(due, year, words)
+        if found.kind != "unknown":
+            return found
+    found = read(text, year, words)
+    return found if found.kind in ("times", "event") else Schedule("unknown", read_from=str(due or ""))
