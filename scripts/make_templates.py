@@ -141,13 +141,14 @@ FONT_TABLE = f"""<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
 
 
 def _rpr(east: str, size: float, bold: bool = False, latin: str = LATIN, grid: bool | None = None,
-         color: str | None = None) -> str:
+         color: str | None = None, scale: int | None = None) -> str:
     """Run properties; 3号 body text is set on the 28-character grid unless `grid` is False."""
     half = int(size * 2)
     b = ("<w:b/><w:bCs/>" if bold else "") + (f'<w:color w:val="{color}"/>' if color else "")
     condense = f'<w:spacing w:val="{CONDENSE}"/>' if (size == 16 if grid is None else grid) else ""
+    width = f'<w:w w:val="{scale}"/>' if scale else ""  # 字符缩放
     return (f'<w:rPr><w:rFonts w:ascii="{latin}" w:hAnsi="{latin}" w:eastAsia="{east}" w:cs="{latin}"/>{b}'
-            f'{condense}<w:sz w:val="{half}"/><w:szCs w:val="{half}"/></w:rPr>')
+            f'{condense}{width}<w:sz w:val="{half}"/><w:szCs w:val="{half}"/></w:rPr>')
 
 
 def _ppr(*, keep_next: bool = False, page_break: bool = False, snap: bool = True, line: int | None = LINE,
@@ -207,7 +208,7 @@ def styles_xml() -> str:
         _style("Normal", "Normal", _ppr(first_chars=200, align="both"), _rpr(FANGSONG, 16), based=None, ui=0),
         _style("Title", "Title", _ppr(align="center"), _rpr(XBS, 22),
                next_="Subtitle", ui=10),
-        _style("a20", "标题（长）", _ppr(align="center"), _rpr(XBS, 18), based="Title", next_="Subtitle"),
+        _style("a20", "标题（长）", _ppr(align="center"), _rpr(XBS, 22, scale=85), based="Title", next_="Subtitle"),
         _style("Subtitle", "Subtitle", _ppr(after=LINE, align="center"), _rpr(KAITI, 16), next_="Normal", ui=11),
         _style("Heading1", "heading 1", _ppr(keep_next=True, first_chars=200, outline=0), _rpr(HEITI, 16),
                next_="Normal", ui=9),
@@ -235,8 +236,9 @@ def styles_xml() -> str:
         _style("a11", "附件标记", _ppr(align="left"), _rpr(HEITI, 16)),
         _style("a12", "签订方", _ppr(align="left", hanging_chars=500), _rpr(FANGSONG, 16)),
         _style("a13", "发文机关标志", _ppr(line=None, rule="auto", align="center"), _rpr(XBS, 22, color="FF0000")),
-        _style("a19", "发文机关标志（长）", _ppr(line=None, rule="auto", align="center"), _rpr(XBS, 18, color="FF0000"),
-               based="a13"),
+        # a long name: the same size, its characters narrowed (字符缩放 85%), so the 版头 stays as strong as the title
+        _style("a19", "发文机关标志（长）", _ppr(line=None, rule="auto", align="center"),
+               _rpr(XBS, 22, color="FF0000", scale=85), based="a13"),
         _style("a14", "分隔线", _ppr(line=120, rule="exact"), _rpr(FANGSONG, 6)),
         _style("a15", "落款", _ppr(align="right", right_chars=400), _rpr(FANGSONG, 16)),
         _style("a16", "版记", _ppr(align="left", left_chars=100, right_chars=100, size=14), _rpr(FANGSONG, 14)),
@@ -813,10 +815,13 @@ def make_advice(path: Path) -> None:
     para(doc, "{{ issuer }}", "发文机关标志")
     tag(doc, "{%p endif %}")
     para(doc, "", "正文无缩进")
+    para(doc, "", "正文无缩进")  # 发文字号 two lines under the 发文机关标志
     para(doc, "{{ number }}", "正文无缩进", WD_ALIGN_PARAGRAPH.CENTER)
     border(para(doc, "", "分隔线"), color="FF0000", size=12)  # GB/T 9704: the red rule under the 文号
     para(doc, "", "正文无缩进")
-    para(doc, "{{ title }}", "Title")
+    tag(doc, "{%p for line in title %}")
+    para(doc, "{{ line }}", "Title")
+    tag(doc, "{%p endfor %}")
     para(doc, "", "正文无缩进")
     para(doc, "{{ to }}", "正文无缩进")
     para(doc, "{{ opening }}")
@@ -829,19 +834,41 @@ def make_advice(path: Path) -> None:
     para(doc, "", "正文无缩进", keep_next=True)
     para(doc, "", "正文无缩进", keep_next=True)
     para(doc, "{{ signer }}", "落款", keep_next=True)
-    para(doc, "{{ date }}", "落款")
-    para(doc, "", "正文无缩进")
-    tag(doc, "{%p if cc %}")
-    p = para(doc, "{{ cc }}", "抄送")
-    border(p, "top")
-    border(p, "bottom", size=4)
-    tag(doc, "{%p endif %}")
-    p = para(doc, "{{ printed_by }}", "版记")  # 印发机关左空一字，印发日期右空一字
+    para(doc, "{{ date }}", "落款", keep_next=True)  # the 版记 never starts a page alone
+    version_block(doc)
+    finish(doc, path)
+
+
+def version_block(doc) -> None:
+    """The 版记 (GB/T 9704 8): 抄送 and 印发 lines between rules — thick first and last, thin between —
+    as wide as the type area: a table floated to the foot of the last page, so its last line is the
+    page's last line (Word; LibreOffice 7.4 sets it in the flow, under the date)."""
+    t = table(doc, [156], None, [["{%tr if cc %}"], ["{{ cc }}"], ["{%tr endif %}"], ["{{ printed_by }}"]],
+              borders="none", styles=["抄送"])
+    t.cell(1, 0).paragraphs[0].paragraph_format.keep_with_next = True
+    p = t.cell(3, 0).paragraphs[0]
+    p.style = doc.styles["版记"]  # 印发机关左空一字，印发日期右空一字
     p.add_run().add_tab()
     p.add_run("{{ printed_on }}")
     p.paragraph_format.tab_stops.add_tab_stop(Mm(156) - Pt(14), WD_TAB_ALIGNMENT.RIGHT)
-    border(p)
-    finish(doc, path)
+    tblpr = t._tbl.tblPr
+    floating = OxmlElement("w:tblpPr")
+    for key, value in (("w:leftFromText", "0"), ("w:rightFromText", "0"), ("w:vertAnchor", "margin"),
+                       ("w:horzAnchor", "margin"), ("w:tblpXSpec", "center"), ("w:tblpYSpec", "bottom")):
+        floating.set(qn(key), value)
+    overlap = OxmlElement("w:tblOverlap")
+    overlap.set(qn("w:val"), "never")
+    at = 1 if tblpr.find(qn("w:tblStyle")) is not None else 0
+    tblpr.insert(at, floating)
+    tblpr.insert(at + 1, overlap)
+    for side, size in (("top", 8), ("bottom", 8), ("insideH", 6)):  # 0.35 mm, 0.35 mm, 0.25 mm
+        edge = tblpr.find(qn("w:tblBorders")).find(qn(f"w:{side}"))
+        edge.set(qn("w:val"), "single")
+        edge.set(qn("w:sz"), str(size))
+    margins = _sub(tblpr, "w:tblCellMar")  # the text's own indents place it, not the cell's margins
+    for side in ("left", "right"):
+        _sub(margins, f"w:{side}", **{"w:w": 0, "w:type": "dxa"})
+    para(doc, "", "分隔线")
 
 
 # ---------------------------------------------------------------- 廉洁从政（从业）信息表
@@ -865,27 +892,30 @@ def make_integrity(path: Path) -> None:
           loop=("{%tr for f in family %}", "{%tr endfor %}"), height_mm=8,
           styles=["表格居中", "表格居中", "表格居中", "表格居中", "表格文字"])
     form_heading(doc, "个人有关事项报告及变化登记")
-    table(doc, [26, 34, 72, 24], ["报告日期", "类别", "内容", "受理人"],
+    table(doc, [32, 28, 66, 30], ["报告日期", "类别", "内容", "受理人"],
           [["{{ m.date }}", "{{ m.category }}", "{{ m.content }}", "{{ m.received_by }}"]],
           loop=("{%tr for m in matters %}", "{%tr endfor %}"), height_mm=8,
           styles=["表格居中", "表格居中", "表格文字", "表格居中"])
     form_heading(doc, "礼品礼金登记")
-    table(doc, [26, 90, 40], ["日期", "礼品、礼金情况", "处理情况"],
+    table(doc, [32, 84, 40], ["日期", "礼品、礼金情况", "处理情况"],
           [["{{ g.date }}", "{{ g.content }}", "{{ g.handling }}"]],
           loop=("{%tr for g in gifts %}", "{%tr endfor %}"), height_mm=8,
           styles=["表格居中", "表格文字", "表格文字"])
     form_heading(doc, "廉政谈话、函询记录")
-    table(doc, [26, 30, 44, 56], ["日期", "类型", "谈话人", "事由"],
+    table(doc, [32, 28, 44, 52], ["日期", "类型", "谈话人", "事由"],
           [["{{ t.date }}", "{{ t.kind }}", "{{ t.talker }}", "{{ t.reason }}"]],
           loop=("{%tr for t in talks %}", "{%tr endfor %}"), height_mm=8,
           styles=["表格居中", "表格居中", "表格居中", "表格文字"])
-    t = table(doc, [26, width - 26], None, [["奖惩情况", "{{ honors }}"], ["备　　注", "{{ note }}"]],
+    form_heading(doc, "其他情况")
+    t = table(doc, [30, width - 30], None, [["奖惩情况", "{{ honors }}"], ["备　　注", "{{ note }}"]],
               styles=["表头", "表格文字"], height_mm=16)
     for row in t.rows:  # the last rows stay with the signature line
         for cell in row.cells:
             cell.paragraphs[0].paragraph_format.keep_with_next = True
     para(doc, "", "正文无缩进", keep_next=True)
-    para(doc, "{{ filled_by }}", "签字", WD_ALIGN_PARAGRAPH.RIGHT)
+    tag(doc, "{%p for line in filled_by %}")
+    para(doc, "{{ line }}", "签字", WD_ALIGN_PARAGRAPH.RIGHT, keep_next=True)
+    tag(doc, "{%p endfor %}")
     finish(doc, path)
 
 
@@ -902,7 +932,7 @@ def make_four_lists(path: Path) -> None:
     tag(doc, "{%p endif %}")
     tag(doc, "{%p endfor %}")
     para(doc, "", "正文无缩进")
-    t = table(doc, [12, 72, 30, 20, 22], ["序号", "内容", "数据或佐证", "责任人", "时限"],
+    t = table(doc, [10, 80, 30, 16, 20], ["序号", "内容", "数据或佐证", "责任人", "时限"],
               [["{%tr for c in categories %}", "", "", "", ""], ["{{ c.name }}", "", "", "", ""],
                ["{%tr for r in c.rows %}", "", "", "", ""],
                ["{{ r.no }}", "{{ r.text }}", "{{ r.data }}", "{{ r.owner }}", "{{ r.due }}"],
@@ -912,6 +942,7 @@ def make_four_lists(path: Path) -> None:
         merge_row(t, r, 0, 4)
         t.cell(r, 0).paragraphs[0].style = doc.styles["标签" if r != 2 else "表头"]
     t.cell(2, 0).paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.LEFT
+    t.cell(2, 0).paragraphs[0].paragraph_format.keep_with_next = True  # a category's name stays with its rows
     para(doc, "", "正文无缩进")
     para(doc, "{{ sign }}", "签字", WD_ALIGN_PARAGRAPH.RIGHT)
     finish(doc, path)
@@ -936,18 +967,18 @@ def make_report(path: Path) -> None:
     para(doc, "", "正文无缩进")
     para(doc, "{{ summary }}")
     para(doc, "一、{{ headings[0] }}", "Heading 1")
-    report_table(doc, "persons", [40, 38, 38, 40], ["持本人", "应有记录", "已有记录", "记录不足的职责（项）"],
+    report_table(doc, "persons", [40, 38, 38, 40], ["姓名", "应有记录", "已有记录", "记录不足的职责（项）"],
                  ["{{ r.person }}", "{{ r.expected }}", "{{ r.recorded }}", "{{ r.behind }}"],
                  ["表格居中"] * 4)
     para(doc, "二、{{ headings[1] }}", "Heading 1")
     tag(doc, "{%p if behind %}")
     para(doc, "{{ behind_note }}")
     tag(doc, "{%p endif %}")
-    report_table(doc, "behind", [24, 18, 114], ["持本人", "项数", "记录不足的职责（编号）"],
+    report_table(doc, "behind", [24, 18, 114], ["姓名", "项数", "记录不足的职责（编号）"],
                  ["{{ r.person }}", "{{ r.n }}", "{{ r.codes }}"], ["表格居中", "表格居中", "表格文字"])
     para(doc, "三、{{ headings[2] }}", "Heading 1")
     para(doc, "{{ talks_line }}")
-    report_table(doc, "talks", [22, 22, 10, 34, 42, 26], ["责任领导", "责任人", "层面", "应谈时限", "已谈（日期）", "状态"],
+    report_table(doc, "talks", [22, 22, 14, 32, 40, 26], ["责任领导", "责任人", "层面", "应谈时限", "已谈（日期）", "状态"],
                  ["{{ r.superior }}", "{{ r.subordinate }}", "{{ r.level }}", "{{ r.due }}", "{{ r.held }}",
                   "{{ r.status }}"], ["表格居中"] * 6)
     para(doc, "四、{{ headings[3] }}", "Heading 1")
@@ -960,8 +991,12 @@ def make_report(path: Path) -> None:
     tag(doc, "{%p if unreadable %}")
     para(doc, "{{ unreadable_note }}")
     tag(doc, "{%p endif %}")
-    report_table(doc, "unreadable", [24, 18, 114], ["持本人", "项数", "读不出频次的职责（编号）"],
+    report_table(doc, "unreadable", [24, 18, 114], ["姓名", "项数", "未写明频次的职责（编号）"],
                  ["{{ r.person }}", "{{ r.n }}", "{{ r.codes }}"], ["表格居中", "表格居中", "表格文字"])
+    para(doc, "", "正文无缩进", keep_next=True)
+    para(doc, "", "正文无缩进", keep_next=True)
+    para(doc, "{{ signer }}", "落款", keep_next=True)
+    para(doc, "{{ date }}", "落款")
     finish(doc, path)
 
 

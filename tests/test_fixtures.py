@@ -8,9 +8,11 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 
 from dutydocs import load_catalog
 from dutydocs.build import build
+from dutydocs.cli import cli
 from dutydocs.resources import sample_catalog
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -25,18 +27,20 @@ FOREIGN = {
     "sample": BUREAU + TOWNSHIP + UNIVERSITY + ENTERPRISE,
     "county-audit": PROVINCE + TOWNSHIP + UNIVERSITY + ENTERPRISE + ["科室负责人"],
     "city-bureau": PROVINCE + TOWNSHIP + [w for w in UNIVERSITY if w != "学校党委"] + ENTERPRISE,  # a school's 党委 is fine
-    "township": PROVINCE + BUREAU + UNIVERSITY + ENTERPRISE,
-    "university": PROVINCE + BUREAU + TOWNSHIP + ENTERPRISE,
-    "soe": PROVINCE + BUREAU + TOWNSHIP + UNIVERSITY + ["廉洁从政", "党组书记", "党组成员"],
+    # a 纪委 of one's own says 我委 in its letters; only a stationed group says 我组
+    "township": PROVINCE + BUREAU + UNIVERSITY + ENTERPRISE + ["我组"],
+    "university": PROVINCE + BUREAU + TOWNSHIP + ENTERPRISE + ["我组"],
+    "soe": PROVINCE + BUREAU + TOWNSHIP + UNIVERSITY + ["廉洁从政", "党组书记", "党组成员", "我组"],
 }
 ORGANS = {"sample": sample_catalog(), **{p.name: p for p in sorted(FIXTURES.iterdir()) if p.is_dir()}}
 
 
 def document_text(path: Path) -> str:
-    """Every piece of text in a .docx: body, tables, headers and footers."""
+    """Every piece of text in a .docx (body, tables, headers and footers) or an .xlsx (every cell)."""
+    part, tag = ("xl/", "t") if path.suffix == ".xlsx" else ("word/", "w:t")
     with zipfile.ZipFile(path) as zf:
-        xml = "".join(zf.read(n).decode("utf-8") for n in zf.namelist() if n.startswith("word/") and n.endswith(".xml"))
-    return "".join(re.findall(r"<w:t(?: [^>]*)?>([^<]*)</w:t>", xml))
+        xml = "".join(zf.read(n).decode("utf-8") for n in zf.namelist() if n.startswith(part) and n.endswith(".xml"))
+    return "".join(re.findall(rf"<{tag}(?: [^>]*)?>([^<]*)</{tag}>", xml))
 
 
 @pytest.fixture(scope="module", params=sorted(ORGANS), ids=sorted(ORGANS))
@@ -53,6 +57,12 @@ def test_every_organ_checks_without_a_reminder_and_builds_every_kind(organ):
     assert report.counts["清单"] == 1
     assert report.counts["责任书"] == len(loaded.org.pairs) > 0
     assert report.counts["纪实本"] == len(loaded.org.book_holders()) > 0
+    # the year after signing: every organ keeps its records and gets its papers, in its own words
+    cat = loaded.catalog
+    assert report.counts["建议书"] == len(cat.advice) > 0
+    assert report.counts["信息表"] == len(cat.integrity) > 0
+    assert report.counts["四张清单"] == len(cat.four_lists) > 0
+    assert report.counts["销号台账"] == report.counts["谈话台账"] == 1 and len(cat.talks) >= 5
 
 
 def test_no_document_speaks_another_organs_words(organ):
@@ -60,7 +70,7 @@ def test_no_document_speaks_another_organs_words(organ):
     foreign = FOREIGN.get(name)
     assert foreign is not None, f"say which words {name} must never print"
     own = set(loaded.org.wording.words.values())
-    for path in sorted(out.rglob("*.docx")):
+    for path in sorted([*out.rglob("*.docx"), *out.rglob("*.xlsx")]):
         text = document_text(path)
         assert "{{" not in text and "{%" not in text, path
         found = [w for w in foreign if w in text and w not in own]
@@ -79,3 +89,14 @@ def test_every_organ_prints_its_own_words(organ):
     period = loaded.catalog.organ.record_period
     assert ("每月" in book) if period == "月" else ("每季度" in book)
     assert loaded.catalog.organ.party_group in letter or words["党组"] in letter
+
+
+def test_the_supervision_report_speaks_the_organs_words_too(organ, tmp_path):
+    name, loaded, _out, _ = organ
+    result = CliRunner().invoke(cli, ["report", str(ORGANS[name]), "--as-of", "2026-06-30", "-o", str(tmp_path / "报告")])
+    assert result.exit_code == 0, result.output
+    own = set(loaded.org.wording.words.values())
+    for path in (tmp_path / "报告.docx", tmp_path / "报告.xlsx"):
+        text = document_text(path)
+        assert "截至2026年6月30日" in text
+        assert not [w for w in FOREIGN[name] if w in text and w not in own], path.name

@@ -52,7 +52,8 @@ def test_a_hand_written_catalogue_for_another_organ_checks_clean(tmp_path):
     assert [info.tier.name for info in loaded.org.tiers] == ["局党组", "党组书记（局长）", "党组成员、副局长", "股室负责人"]
     assert Counter(p.level for p in loaded.org.pairs) == {1: 1, 2: 3}
     report = build(loaded, tmp_path / "out")
-    assert report.counts == {"清单": 1, "责任书": 4, "纪实本": 5}
+    assert report.counts == {"清单": 1, "责任书": 4, "纪实本": 5, "建议书": 1, "销号台账": 1, "谈话台账": 1, "信息表": 2,
+                             "四张清单": 1}
     book = book_items(loaded.org, loaded.org.people["韩芳"])
     assert [it["code"] for g in book for it in g["duties"]] == ["4-1", "年2-1"]  # personal tasks: part （二）
     from docx import Document

@@ -5,16 +5,18 @@ from __future__ import annotations
 import os
 import re
 import shutil
+import signal
 import subprocess
 from pathlib import Path
 
+import pikepdf
 import pytest
 from docx import Document
 
 from dutydocs.bundle import Bundle, bundle_docs, bundle_pdfs
 from dutydocs.contexts import BOOK, LETTER, LIST, plan
 from dutydocs.output import doc_path
-from dutydocs.pdf import PdfError, convert
+from dutydocs.pdf import BundlePdf, Doc, LibreOffice, PdfError, convert, convert_documents
 
 NEEDS = ("soffice", "pdfinfo", "pdftotext", "pdffonts")
 missing = [t for t in NEEDS if shutil.which(t) is None]
@@ -174,3 +176,150 @@ def test_no_letter_page_before_the_last_is_mostly_blank(built, tmp_path):
         for page in range(1, n):
             lines = [line for line in page_text(pdf, page).splitlines() if line.strip()]
             assert len(lines) >= 12, (pdf.name, page, len(lines))  # of 22 lines and the page number
+
+
+# ---------------------------------------------------------------- converted together, then split
+
+
+def embedded(path: Path) -> list[bool]:
+    """For each font pdffonts lists: is it embedded?"""
+    lines = subprocess.run(["pdffonts", str(path)], capture_output=True, text=True, check=True).stdout.splitlines()
+    at = lines[0].index("emb")
+    return [line[at:at + 3].strip() == "yes" for line in lines[2:]]
+
+
+def page_texts(path: Path) -> list[str]:
+    """The text of every page, as pdftotext lays it out."""
+    text = subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True, check=True).stdout
+    return text.split("\f")[:-1]
+
+
+@pytest.fixture(scope="module")
+def split(built, tmp_path_factory):
+    """Letters, books and the list converted as the build does (bundled, split), and each alone."""
+    loaded, out, _ = built
+    sources = [out / doc_path(s, loaded.org) for kind, n in ((LIST, 1), (LETTER, 7), (BOOK, 4))
+               for s in specs(loaded, kind, n)]
+    alone = convert(sources, tmp_path_factory.mktemp("alone"), base=out).files
+    target = tmp_path_factory.mktemp("split")
+    docs = [Doc(s, target / s.relative_to(out).with_suffix(".pdf"), s.stem, s.parent.name if s.parent.name != "责任清单" else "")
+            for s in sources]
+    bundles = [BundlePdf(target / "letters.pdf", tuple(d for d in docs if d.group == "责任书"), duplex=True)]
+    seen = []
+    result = convert_documents(docs, bundles, jobs=2, progress=lambda done, total: seen.append((done, total)))
+    return loaded, sources, alone, result, seen, docs
+
+
+def test_split_pdfs_have_the_names_pages_and_text_of_their_own_conversions(split):
+    _, sources, alone, result, _, _ = split
+    assert [p.name for p in result.files] == [p.name for p in alone] == [s.with_suffix(".pdf").name for s in sources]
+    assert [p.parent.name for p in result.files] == [p.parent.name for p in alone]
+    for mine, theirs in zip(result.files, alone, strict=True):
+        assert pages(mine) == pages(theirs), mine.name
+        assert page_texts(mine) == page_texts(theirs), mine.name
+        assert pdfinfo(mine)["Title"] == pdfinfo(theirs)["Title"]
+        assert all(embedded(mine)), mine.name
+
+
+def test_split_pdfs_keep_their_headings_as_outline(split):
+    _, _, alone, result, _, _ = split
+    for mine, theirs in zip(result.files, alone, strict=True):
+        with pikepdf.open(mine) as a, pikepdf.open(theirs) as b, a.open_outline() as oa, b.open_outline() as ob:
+            assert [str(i.title) for i in oa.root] == [str(i.title) for i in ob.root]
+            index_a = {p.objgen: n for n, p in enumerate(a.pages)}
+            index_b = {p.objgen: n for n, p in enumerate(b.pages)}
+            assert [index_a[i.destination[0].objgen] for i in oa.root] == [index_b[i.destination[0].objgen] for i in ob.root]
+
+
+def test_progress_counts_documents_up_to_all(split):
+    _, sources, _, _, seen, _ = split
+    assert seen and seen[-1] == (len(sources), len(sources))
+    assert [d for d, _ in seen] == sorted(d for d, _ in seen) and all(t == len(sources) for _, t in seen)
+    assert len(seen) > 2, "more than one bundle: progress moves"
+
+
+def test_bundle_pdf_has_an_outline_entry_per_document_at_its_first_page(split):
+    _, _, _, result, _, docs = split
+    letters = [d for d in docs if d.group == "责任书"]
+    (bundle,) = result.bundles
+    counts = [pages(p) for p, d in zip(result.files, docs, strict=True) if d.group == "责任书"]
+    with pikepdf.open(bundle) as pdf, pdf.open_outline() as outline:
+        index = {p.objgen: n for n, p in enumerate(pdf.pages)}
+        assert [str(i.title) for i in outline.root] == [d.title for d in letters]
+        firsts = [index[i.destination[0].objgen] for i in outline.root]
+        assert pdf.Root.PageMode == pikepdf.Name.UseOutlines
+        assert all(len(item.children) == 6 for item in outline.root), "each letter's six headings under its name"
+    expected, page = [], 0
+    for n in counts:
+        page += page % 2  # duplex: a blank page so that each letter starts on a right-hand page
+        expected.append(page)
+        page += n
+    assert firsts == expected and pages(bundle) == page
+    for first, letter in zip(firsts, letters, strict=True):
+        assert letter.source.stem.split("-")[-1] in re.sub(r"\s", "", page_text(bundle, first + 1))
+
+
+def test_no_libreoffice_is_left_running(tmp_path, built):
+    loaded, out, _ = built
+    source = out / doc_path(specs(loaded, LETTER, 1)[0], loaded.org)
+    with LibreOffice(2) as office:
+        convert_documents([Doc(source, tmp_path / "a.pdf")], jobs=2, libreoffice=office)
+        procs = [o.proc for o in office.offices]
+        assert all(p.poll() is None for p in procs), "kept running for the caller"
+    assert all(p.poll() is not None for p in procs)
+    assert (tmp_path / "a.pdf").is_file()
+
+
+def test_libreoffice_dying_midway_keeps_the_pdfs_made_and_says_so(built, tmp_path, monkeypatch):
+    loaded, out, _ = built
+    sources = [out / doc_path(s, loaded.org) for s in specs(loaded, LETTER, 4)]
+    docs = [Doc(s, tmp_path / s.with_suffix(".pdf").name, s.stem, "责任书") for s in sources]
+    monkeypatch.setattr("dutydocs.pdf.CHUNK_BYTES", 1)  # one letter a bundle
+    with LibreOffice(1) as office:
+        def kill(done, total):
+            os.killpg(office.offices[0].proc.pid, signal.SIGKILL)
+
+        with pytest.raises(PdfError) as info:
+            convert_documents(docs, jobs=1, libreoffice=office, progress=kill)
+    message = str(info.value)
+    assert "LibreOffice" in message and "已生成的 1 份" in message and "其余 3 份" in message, message
+    made = [d.target for d in docs if d.target.is_file()]
+    assert len(made) >= 1 and pages(made[0]) > 1
+
+
+def test_libreoffice_taking_too_long_is_stopped_with_a_message(built, tmp_path):
+    loaded, out, _ = built
+    source = out / doc_path(specs(loaded, BOOK, 1)[0], loaded.org)
+    with pytest.raises(PdfError) as info:
+        convert_documents([Doc(source, tmp_path / "b.pdf")], timeout=0.01)
+    assert "秒内没有转换完" in str(info.value) and "没有生成任何 PDF" in str(info.value)
+    assert not (tmp_path / "b.pdf").exists()
+
+
+def test_pdfa_declares_itself_in_its_metadata(built, tmp_path):
+    loaded, out, _ = built
+    sources = [out / doc_path(s, loaded.org) for s in specs(loaded, LETTER, 3)]
+    docs = [Doc(s, tmp_path / s.with_suffix(".pdf").name, s.stem, "责任书") for s in sources]
+    result = convert_documents(docs, [BundlePdf(tmp_path / "all.pdf", tuple(docs))], jobs=1, pdfa=True)
+    for path in [*result.files, *result.bundles]:
+        with pikepdf.open(path) as pdf:
+            meta = pdf.open_metadata()
+            assert meta.get("pdfaid:part") == "2" and meta.get("pdfaid:conformance") == "B", path
+            assert "/OutputIntents" in pdf.Root and pdf.trailer.get("/ID") is not None
+        assert all(embedded(path)), path
+    assert [pages(p) for p in result.files] == [pages(p) for p in convert(sources, tmp_path / "alone").files]
+
+
+def test_cli_pdfa_makes_each_document_and_bundle_as_pdfa(minimal, tmp_path):
+    from click.testing import CliRunner
+
+    from dutydocs.cli import cli
+
+    result = CliRunner().invoke(cli, ["build", str(minimal), "-o", str(tmp_path / "out"), "--pdfa", "--bundle"])
+    assert result.exit_code == 0, result.output
+    assert "PDF/A：6 个，合订本 2 个" in result.output
+    made = sorted((tmp_path / "out" / "PDF").rglob("*.pdf"))
+    assert len(made) == 8
+    for path in made:
+        with pikepdf.open(path) as pdf:
+            assert pdf.open_metadata().get("pdfaid:part") == "2", path

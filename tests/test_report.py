@@ -83,12 +83,15 @@ def test_the_command_prints_and_writes_word_and_excel(tmp_path, monkeypatch):
     doc = Document(tmp_path / "督查报告.docx")
     text = [p.text for p in doc.paragraphs]
     assert text[:2] == ["2026年度落实党风廉政建设责任督查报告", "（截至2026年6月30日）"]
-    assert text[3].startswith("截至2026年6月30日，2名干部的全程纪实本按职责频次应有履责记录4条，已有3条，有1项职责记录不足")
+    assert text[3] == ("截至2026年6月30日，2名干部的全程纪实本按职责频次合计应有履责记录4条，已有3条，1项职责的记录不足；"
+                       "逾期未完成的整改事项1项；共开展廉政谈话3人次。")
+    assert [t for t in text if t][-2:] == ["机关纪委", "2026年6月30日"]  # 落款
+    assert [c.text for c in doc.tables[-2].rows[-1].cells] == ["合计", "3"]  # talks by kind, with a total
     behind = doc.tables[1]  # one row a cadre, his codes with recorded/expected; the detail is in the workbook
-    assert [[c.text for c in r.cells] for r in behind.rows] == [["持本人", "项数", "记录不足的职责（编号）"],
+    assert [[c.text for c in r.cells] for r in behind.rows] == [["姓名", "项数", "记录不足的职责（编号）"],
                                                                 ["李四", "1", "3-2（1/2）"]]
     assert [c.text for c in doc.tables[-1].rows[1].cells] == ["张三", "1", "1-1"]  # duties with no frequency
     wb = openpyxl.load_workbook(tmp_path / "督查报告.xlsx")
-    assert wb.sheetnames == ["履责进度", "谈话任务", "逾期事项", "谈话统计", "读不出频次"]
+    assert wb.sheetnames == ["履责进度", "谈话任务", "逾期事项", "谈话统计", "不计次数的职责"]
     bad = CliRunner().invoke(cli, ["report", str(folder), "--as-of", "六月底"])
     assert bad.exit_code == 2 and "--as-of 的日期「六月底」不对" in bad.stderr

@@ -28,13 +28,14 @@ def test_the_recommendation_letter_and_its_ledger(built):
     assert (mark.text, mark.style.name) == ("江南省纪委省监委驻省人大常委会机关纪检监察组", "发文机关标志（长）")
     problems = text[text.index("一、存在的问题") + 1:text.index("二、工作建议")]
     assert len(problems) == 6 and problems[5].startswith("6．干部人事档案基础信息不准确")
-    assert text[-1] == "驻省人大常委会机关纪检监察组\t2026年3月10日印发"  # the printer's short name
+    assert doc.tables[-1].rows[-1].cells[0].text == "驻省人大常委会机关纪检监察组\t2026年3月10日印发"  # the printer's short name
     ws = openpyxl.load_workbook(out / "台账" / "工作建议书销号台账.xlsx")["销号台账"]
     assert ws["A1"].value == "2026年度工作建议书整改销号台账（截至2026年6月30日）"
     rows = [r for r in ws.iter_rows(min_row=3, values_only=True) if r[0]]
     assert [(r[2], r[10], r[11]) for r in rows] == [
         (1, "整改中", None), (2, "已完成", None), (3, "已完成", None), (4, "已完成", None), (5, "已完成", None),
-        (6, "整改中", 30)]
+        (6, "整改中（逾期）", 30)]
+    assert ws.row_dimensions[3].height >= 15 * 12  # six dated progress steps, wrapped: the row grows to hold them
     overdue = next(ws.iter_rows(min_row=8, max_row=8))
     assert overdue[0].fill.fgColor.rgb.endswith("FFC7CE")  # the overdue row is marked
 
@@ -56,16 +57,26 @@ def test_the_four_lists_tell_the_groups_own_work_from_what_it_urged(built):
     assert [(p.text, p.style.name) for p in doc.paragraphs[:2]] == [
         ("江南省纪委省监委驻省人大常委会机关纪检监察组", "标题（长）"), ("2026年4月工作“四张清单”", "Title")]
     rows = [[c.text for c in r.cells] for r in doc.tables[0].rows]
-    assert [r[1] for r in rows[2:6]] == [
-        "开展各类廉政谈话3人次（任前廉政谈话2人次、信访核实谈话1人次）",
-        "督促驻在单位开展廉政谈话6人次（一般性廉政谈话4人次、任前廉政谈话2人次）",
-        "开展监督检查2次", "督促驻在单位开展纪实本检查9次"]
+    # the group's own talks and checks apart from those the organ held (潘卫东 of the 机关纪委 is the organ's)
+    assert [(r[1], r[2]) for r in rows[2:6]] == [
+        ("开展各类廉政谈话2人次（任前廉政谈话1人次、信访核实谈话1人次）", "廉政谈话台账"),
+        ("督促机关党组和班子成员等开展廉政谈话7人次（一般性廉政谈话4人次、任前廉政谈话3人次）", "廉政谈话台账"),
+        ("开展监督检查1次", "监督检查记录"), ("督促开展监督检查10次", "监督检查记录")]
+    # a category's name row stays with its first row across a page break
+    heads = [r for r in doc.tables[0].rows if r.cells[0].text in ("成绩", "亮点", "问题", "任务")]
+    assert all(r.cells[0].paragraphs[0].paragraph_format.keep_with_next for r in heads)
 
 
 def test_the_supervision_report_at_the_half_year(sample):
     report = supervision(sample, dt.date(2026, 6, 30))
     persons = report.by_person()
-    assert (len(persons), sum(p[1] for p in persons), sum(p[2] for p in persons)) == (61, 742, 117)
+    assert (len(persons), sum(p[1] for p in persons), sum(p[2] for p in persons)) == (61, 847, 255)
+    rows = {(r.person, r.code): (r.read_from, r.expected, r.recorded, r.status) for r in report.duties}
+    # 6月底前 is due on the report's day; the 党组's duty 沈文澜 recorded counts in 郑怀远's book too
+    assert rows[("沈文澜", "1-9")] == rows[("郑怀远", "1-9")] == ("6月底前", 1, 1, "done")
+    assert rows[("郑怀远", "1-1")] == ("2月底前", 1, 1, "done")
+    day_before = {(r.person, r.code): r.status for r in supervision(sample, dt.date(2026, 6, 29)).duties}
+    assert day_before[("沈文澜", "1-9")] == "not_due"
     assert report.talk_counts == {"一般性廉政谈话": 61, "任前廉政谈话": 6, "提醒谈话": 2, "信访核实谈话": 3, "诫勉谈话": 1}
     # levels 1 and 2 talk within a month of signing (2月18日): three pairs never did, two did late
     assert [(t.superior, t.subordinate) for t in report.talks if t.status == "overdue"] == [

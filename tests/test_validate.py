@@ -164,8 +164,25 @@ def test_blind_spots_are_warnings_not_errors(tmp_path):
 
 
 def test_a_date_far_from_the_year_is_a_warning(tmp_path):
-    text = MINIMAL + "records:\n  - {person: 李四, date: 2062-03-01, content: 开会}\n"
+    text = MINIMAL + "tasks:\n  - {person: 李四, text: 修订制度, due: 2062-03-01}\n"
     loaded = load_catalog(write_catalog(tmp_path / "c", text))
     (warning,) = loaded.warnings
-    assert str(warning).split("/c/", 1)[1] == (f"catalog.yaml:{line_of(text, '2062-03-01')} records[0].date: "
+    assert str(warning).split("/c/", 1)[1] == (f"catalog.yaml:{line_of(text, '2062-03-01')} tasks[0].due: "
                                                "提醒：日期 2062-03-01 不在 2026 年度附近，请确认年份没有写错。")
+
+
+def test_a_record_of_another_year_is_an_error(tmp_path):
+    """A 2026 book cannot hold a 2025 record; a letter's progress cannot come before the letter."""
+    text = MINIMAL + ("records:\n  - {person: 李四, date: 2025-12-30, content: 开会}\n"
+                      "talks:\n  - {date: 2027-01-05, talker: 张三, target: 王五}\n"
+                      "advice:\n  - number: 甲1号\n    date: 2026-03-01\n"
+                      "    items: [{problem: 问题, recommendation: 建议, progress: [{date: 2026-02-01, text: 已部署}]}]\n")
+    with pytest.raises(ProblemsError) as err:
+        load_catalog(write_catalog(tmp_path / "c", text))
+    assert [str(p).split("/c/", 1)[1] for p in err.value.problems] == [
+        f"catalog.yaml:{line_of(text, '2025-12-30')} records[0].date: 纪实记录的日期 2025-12-30 不在 2026 年度内。"
+        "这份目录只记 2026 年的纪实记录：年份写错的请改正，上一年度的留在上一年度的目录里。",
+        f"catalog.yaml:{line_of(text, '2027-01-05')} talks[0].date: 谈话的日期 2027-01-05 不在 2026 年度内。"
+        "这份目录只记 2026 年的谈话：年份写错的请改正，上一年度的留在上一年度的目录里。",
+        f"catalog.yaml:{line_of(text, '2026-02-01')} advice[0].items[0].progress[0].date: 整改进展的日期 2026-02-01 "
+        "早于建议书的发文日期 2026-03-01，请核对。"]

@@ -83,7 +83,7 @@ wording:
 @pytest.mark.parametrize(("extra", "expected"), [
     ("  kind: 单位\n", "catalog.yaml:6 organ.kind: 不认识的单位类型「单位」。可选：机关、局、乡镇、高校、国企、医院。"),
     ("  words: {科室: 股室}\n", "catalog.yaml:6 organ.words.科室: 不认识的用词「科室」。是不是想写「处室」？可改的用词：本单位、党组、党组书记、"
-     "班子成员、分管领导、处室、处室负责人、党委、支部、纪检、上级纪检、廉洁。"),
+     "班子成员、分管领导、处室、处室负责人、党委、支部、纪检、上级纪检、廉洁、我组、组长。"),
 ])
 def test_unknown_kind_or_word_is_located(tmp_path, extra, expected):
     text = MINIMAL.replace("  issue_date: 2026-02-18\n", "  issue_date: 2026-02-18\n" + extra)
@@ -99,6 +99,7 @@ wording:
     gaol: 目标。
     goal: 坚持{党租}领导，{年}年不出问题。
     assessment: 一段文字，不是列表。
+    headings: [目标, 内容]
     levels:
       2: {goal: [列表]}
       x: {goal: 文字}
@@ -117,10 +118,12 @@ wording:
         "catalog.yaml:42 wording.letter.goal: 不认识的花括号「{党租}」。是不是想写「党组」？可用的用词和内容见 wording.yaml 开头。"
         "要印出花括号本身，请写成 {{ 和 }}。",
         "catalog.yaml:43 wording.letter.assessment: 这里应是一个列表（每项一段文字，以“- ”开头），实际是一段文字。",
-        "catalog.yaml:45 wording.letter.levels.2.goal: 这里应是一段文字，实际是一个列表（每项一行，以“- ”开头）。",
-        "catalog.yaml:46 wording.letter.levels.x: 层面应写 1 到 9 的数字，实际是「x」。",
-        "catalog.yaml:48 wording.book.notes[1]: 花括号没有配对。要印出花括号本身，请写成 {{ 或 }}。",
-        "catalog.yaml:49 wording.presets: 措辞里没有「presets」这一项。可改的项：common、periods、frequencies、schedule、talks、list、letter、book、"
+        "catalog.yaml:44 wording.letter.headings: 这里应有 6 项（依次对应：责任目标、责任内容、年度重点任务、考核、责任追究、附则），"
+        "实际写了 2 项。请逐项改写，不要增减。",
+        "catalog.yaml:46 wording.letter.levels.2.goal: 这里应是一段文字，实际是一个列表（每项一行，以“- ”开头）。",
+        "catalog.yaml:47 wording.letter.levels.x: 层面应写 1 到 9 的数字，实际是「x」。",
+        "catalog.yaml:49 wording.book.notes[1]: 花括号没有配对。要印出花括号本身，请写成 {{ 或 }}。",
+        "catalog.yaml:50 wording.presets: 措辞里没有「presets」这一项。可改的项：common、periods、frequencies、schedule、talks、list、letter、book、"
         "advice、talk_ledger、integrity、four_lists、report。",
     ]
 

@@ -12,17 +12,18 @@ from __future__ import annotations
 
 import re
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from lxml import etree
 
-from .contexts import kind_of, plan
+from .contexts import DocSpec, kind_of, plan
 from .errors import Problem, ProblemsError
 from .main import Loaded
-from .output import atomic_write, doc_path
-from .pdf import PdfResult, convert
+from .org import Organisation
+from .output import PDF_FOLDER, atomic_write, doc_path
+from .pdf import BundlePdf, Doc, LibreOffice, PdfResult, convert_documents
 from .render import REL_FOOTER, REL_HEADER, ZipEntry, inflate, read_entries, write_zip
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
@@ -35,6 +36,7 @@ BUNDLE_FOLDER = "合订本"
 # Children of w:sectPr that must come before w:type / w:pgNumType (ECMA-376 order).
 _BEFORE_TYPE = {"headerReference", "footerReference", "footnotePr", "endnotePr"}
 _BEFORE_PGNUM = _BEFORE_TYPE | {"type", "pgSz", "pgMar", "paperSrc", "pgBorders", "lnNumType"}
+BOOKMARK_IDS = 900_000_000  # ids of the bookmarks added for the PDF, above any a template has
 
 
 def w(tag: str) -> str:
@@ -99,8 +101,9 @@ class _Package:
         return rid
 
 
-def _body(path: Path, package: _Package, duplex: bool, last: bool) -> tuple[str, str]:
-    """(body content ending in its section break, final sectPr text if this is the last document)."""
+def _body(path: Path, package: _Package, duplex: bool, last: bool, mark: str = "", number: int = 0) -> tuple[str, str]:
+    """(body content ending in its section break, final sectPr text if this is the last document).
+    With `mark`, a bookmark of that name on the document's first paragraph."""
     entries = {e.name: e for e in read_entries(path)}
     rels = etree.fromstring(inflate(entries["word/_rels/document.xml.rels"]))
     targets = {r.get("Id"): (HF_TYPES[r.get("Type")], r.get("Target")) for r in rels if r.get("Type") in HF_TYPES}
@@ -116,6 +119,8 @@ def _body(path: Path, package: _Package, duplex: bool, last: bool) -> tuple[str,
             ref.set(f"{{{R}}}id", package.rid_for(kind, inflate(entries["word/" + target])))
     _set_section(sect, duplex)
     body.remove(sect)
+    if mark:
+        _bookmark(body, mark, number)
     if not last:
         # The section ends with this document's last paragraph; a table at the end needs one more.
         tail = body[-1] if len(body) else None
@@ -133,8 +138,21 @@ def _body(path: Path, package: _Package, duplex: bool, last: bool) -> tuple[str,
     return inner, final
 
 
-def bundle_docs(paths: list[Path], duplex: bool = False) -> bytes:
-    """One .docx holding every document in `paths`, in order, each in its own section."""
+def _bookmark(body: etree._Element, prefix: str, number: int) -> None:
+    """A bookmark named prefix + number on the first paragraph (for the PDF: where a document starts)."""
+    first = next(body.iter(w("p")), None)
+    if first is None:
+        first = etree.Element(w("p"))
+        body.insert(0, first)
+    at = 1 if len(first) and first[0].tag == w("pPr") else 0
+    mark_id = str(BOOKMARK_IDS + number)
+    first.insert(at, etree.Element(w("bookmarkEnd"), {w("id"): mark_id}))
+    first.insert(at, etree.Element(w("bookmarkStart"), {w("id"): mark_id, w("name"): f"{prefix}{number}"}))
+
+
+def bundle_docs(paths: list[Path], duplex: bool = False, marks: str = "") -> bytes:
+    """One .docx holding every document in `paths`, in order, each in its own section. With
+    `marks`, each document's first paragraph carries a bookmark named marks + its number (0, 1 …)."""
     package = _Package(paths[0])
     doc_xml = inflate(package.by_name["word/document.xml"]).decode("utf-8")
     head = doc_xml[: re.search(r"<w:body\b[^>]*>", doc_xml).end()]
@@ -143,7 +161,7 @@ def bundle_docs(paths: list[Path], duplex: bool = False) -> bytes:
     def chunks() -> Iterator[bytes]:
         yield head.encode("utf-8")
         for i, path in enumerate(paths):
-            inner, final = _body(path, package, duplex, i == len(paths) - 1)
+            inner, final = _body(path, package, duplex, i == len(paths) - 1, marks, i)
             yield inner.encode("utf-8")
             if final:
                 yield _strip_ns(final).encode("utf-8")
@@ -190,23 +208,54 @@ def make_bundles(loaded: Loaded, out: Path, kinds: tuple[str, ...], duplex: bool
     return bundles
 
 
-def bundle_pdfs(bundles: list[Bundle], out_dir: Path, base: Path) -> PdfResult:
-    """PDFs of the bundles, in one LibreOffice run.
-
-    For Word, a duplex bundle starts each document with an odd-page section break. LibreOffice
-    mishandles that with odd/even footers (the second page loses its number) but by itself puts
-    every restarted page 1 on a right-hand page; so the PDF is made from the plain bundle with
-    LibreOffice's blank pages kept, which gives the same pages with every footer in place.
-    """
+def bundle_pdfs(bundles: list[Bundle], out_dir: Path, base: Path, jobs: int = 1, pdfa: bool = False) -> PdfResult:
+    """PDFs of the bundles (out_dir / their place under `base`), made as make_pdfs makes them,
+    without the documents' own PDFs."""
     with tempfile.TemporaryDirectory(prefix="dutydocs-bundle-") as tmp:
-        sources = []
-        for i, b in enumerate(bundles):
-            if b.duplex:
-                plain = Path(tmp) / f"{i}.docx"
-                plain.write_bytes(bundle_docs(b.parts, duplex=False))
-                sources.append(plain)
-            else:
-                sources.append(b.path)
-        targets = [out_dir / b.path.relative_to(base).with_suffix(".pdf") for b in bundles]
-        return convert(sources, out_dir, targets=targets, keep_blank_pages=any(b.duplex for b in bundles))
+        docs, outs = [], []
+        for n, b in enumerate(bundles):
+            part = [Doc(p, Path(tmp) / f"{n}-{i}.pdf", p.stem, b.kind) for i, p in enumerate(b.parts)]
+            docs += part
+            outs.append(BundlePdf(out_dir / b.path.relative_to(base).with_suffix(".pdf"), tuple(part), b.duplex))
+        result = convert_documents(docs, outs, jobs=jobs, pdfa=pdfa)
+    return PdfResult(result.bundles, result.seconds, result.bundles)
 
+
+def outline_title(spec: DocSpec, org: Organisation) -> str:
+    """A document's entry in a bundle's outline: its numbers, then its people (1-03 周建国、李明)."""
+    parts = list(kind_of(spec.kind).file_name(spec, org))
+    names = list(spec.names)
+    if names and parts[-len(names):] == names and len(parts) > len(names):
+        return f"{'-'.join(parts[:-len(names)])} {'、'.join(names)}"
+    return "-".join(parts)
+
+
+def make_pdfs(loaded: Loaded, out: Path, files: list[str], bundles: Sequence[Bundle] = (), *, jobs: int = 1,
+              pdfa: bool = False, progress: Callable[[int, int], None] | None = None,
+              libreoffice: LibreOffice | None = None) -> PdfResult:
+    """The PDF of every Word document the build made (`files`, relative to `out`) under out/PDF,
+    in the same folders, and of each print bundle under PDF/合订本. Documents of a kind are
+    converted together and split (pdf.py)."""
+    org = loaded.org
+    target = out / PDF_FOLDER
+    wanted = set(files)
+    docs: list[Doc] = []
+    by_source: dict[Path, Doc] = {}
+    for spec in plan(org):
+        rel = doc_path(spec, org)
+        if rel not in wanted or not rel.endswith(".docx"):
+            continue
+        kind = kind_of(spec.kind)
+        doc = Doc(out / rel, target / Path(rel).with_suffix(".pdf"), outline_title(spec, org),
+                  spec.kind if kind.bundled else "")
+        docs.append(doc)
+        by_source[doc.source] = doc
+    outs = []
+    for b in bundles:
+        parts = tuple(by_source.get(p) or Doc(p, target / "_" / p.name, p.stem, b.kind) for p in b.parts)
+        outs.append(BundlePdf(target / b.path.relative_to(out).with_suffix(".pdf"), parts, b.duplex))
+    missing = [d for b in outs for d in b.docs if d.source not in by_source]
+    if missing:
+        raise ProblemsError([Problem(str(d.source), None, "", "合订本需要的文档不存在，请先运行 dutydocs build 生成。")
+                             for d in missing[:5]])
+    return convert_documents(docs, outs, jobs=jobs, pdfa=pdfa, progress=progress, libreoffice=libreoffice)

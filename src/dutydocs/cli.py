@@ -446,11 +446,12 @@ def _kinds(only: tuple[str, ...]) -> tuple[str, ...]:
 @click.option("--bundle", is_flag=True, help="另外把每类文档合成一个打印文件（合订本）。")
 @click.option("--duplex", is_flag=True, help="合订本用于双面打印：每份文档从奇数页开始。")
 @click.option("--pdf", is_flag=True, help="另外用 LibreOffice 转成 PDF。")
+@click.option("--pdfa", is_flag=True, help="PDF 用 PDF/A 格式（PDF/A-2b，电子文件归档用）；含 --pdf。")
 @allow_option
 @click.option("--allow-templates", multiple=True, metavar="文件夹",
               help="允许目录里的 templates 使用这个文件夹里的模板（默认只能用目录所在文件夹里的）。")
 def build_cmd(catalog: str | None, output: str, only: tuple[str, ...], templates: str | None, jobs: int | None,
-              force: bool, bundle: bool, duplex: bool, pdf: bool, allow_include: tuple[str, ...],
+              force: bool, bundle: bool, duplex: bool, pdf: bool, pdfa: bool, allow_include: tuple[str, ...],
               allow_templates: tuple[str, ...]) -> None:
     """生成文档：责任清单、每对签订人的廉政责任书、每位干部的全程纪实本；目录里有的，还有工作建议书、台账、廉洁信息表、四张清单；以及文件索引。"""
     kinds = _kinds(only)
@@ -462,6 +463,11 @@ def build_cmd(catalog: str | None, output: str, only: tuple[str, ...], templates
         err.print(f"另一个 dutydocs 正在向 {folder} 生成文档，等它完成后再开始……", markup=False, style="yellow")
 
     with contextlib.ExitStack() as hold:  # the folder stays locked until bundles and PDFs are made too
+        office = None
+        if pdf or pdfa:  # LibreOffice starts while the documents are made
+            from .pdf import LibreOffice
+
+            office = hold.enter_context(LibreOffice(jobs))
         with Progress(TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
                       console=err, transient=False, disable=not err.is_terminal) as bar:
             task = bar.add_task("生成文档", total=total)
@@ -476,13 +482,14 @@ def build_cmd(catalog: str | None, output: str, only: tuple[str, ...], templates
                 print_problems(exc.problems, NOTHING_WRITTEN)
                 raise Failed(1) from None
         print_report(report, jobs)
-        if bundle or duplex or pdf:
-            _extras(loaded, report, kinds, bundle or duplex, duplex, pdf)
+        if bundle or duplex or pdf or pdfa:
+            _extras(loaded, report, kinds, bundle or duplex, duplex, pdf or pdfa, pdfa=pdfa, office=office, jobs=jobs)
 
 
-def _extras(loaded: Loaded, report: BuildReport, kinds: tuple[str, ...], bundle: bool, duplex: bool, pdf: bool) -> None:
-    from .bundle import bundle_pdfs, make_bundles
-    from .pdf import PdfError, convert
+def _extras(loaded: Loaded, report: BuildReport, kinds: tuple[str, ...], bundle: bool, duplex: bool, pdf: bool,
+            pdfa: bool = False, office=None, jobs: int = 1) -> None:
+    from .bundle import make_bundles, make_pdfs
+    from .pdf import PdfError
 
     bundles = []
     if bundle:
@@ -497,18 +504,23 @@ def _extras(loaded: Loaded, report: BuildReport, kinds: tuple[str, ...], bundle:
             out.print(f"合订本：{b.path}（{b.documents} 份文档）", markup=False)
     if pdf:
         target = report.out / PDF_FOLDER
-        try:
-            if bundles:
-                result = bundle_pdfs(bundles, target, report.out)
-            else:
-                result = convert([report.out / rel for rel in report.files if rel.endswith(".docx")], target,
-                                 base=report.out)
-        except PdfError as exc:
-            err.print(str(exc), markup=False, style="red")
-            raise Failed(3) from None
-        except OSError as exc:
-            raise _cannot_write(target, exc) from None
-        out.print(f"PDF：{len(result.files)} 个，用时 {result.seconds:.1f} 秒，在 {target}", markup=False)
+        with Progress(TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                      console=err, transient=False, disable=not err.is_terminal) as bar:
+            task = bar.add_task("转换 PDF", total=sum(1 for rel in report.files if rel.endswith(".docx")))
+            try:
+                result = make_pdfs(loaded, report.out, report.files, bundles, jobs=jobs, pdfa=pdfa, libreoffice=office,
+                                   progress=lambda done, total: bar.update(task, completed=done, total=total))
+            except PdfError as exc:
+                err.print(str(exc), markup=False, style="red")
+                raise Failed(3) from None
+            except ProblemsError as exc:
+                print_problems(exc.problems, "PDF 未生成。")
+                raise Failed(1) from None
+            except OSError as exc:
+                raise _cannot_write(target, exc) from None
+        kind = "PDF/A" if pdfa else "PDF"
+        bundled = f"，合订本 {len(result.bundles)} 个" if result.bundles else ""
+        out.print(f"{kind}：{len(result.files)} 个{bundled}，用时 {result.seconds:.1f} 秒，在 {target}", markup=False)
 
 
 def print_report(report: BuildReport, jobs: int) -> None:
@@ -609,7 +621,7 @@ def print_supervision(loaded: Loaded, result) -> None:
     say = loaded.org.wording.get("report", "statuses")
     out.print(f"截至 {cn_date(result.as_of)}", markup=False, style="bold")
     table = Table(title="履责纪实进度", title_justify="left")
-    for col, just in (("持本人", "left"), ("应有记录", "right"), ("已有记录", "right"), ("记录不足（项）", "right")):
+    for col, just in (("姓名", "left"), ("应有记录", "right"), ("已有记录", "right"), ("记录不足（项）", "right")):
         table.add_column(col, justify=just)  # type: ignore[arg-type]
     for name, expected, recorded, behind in result.by_person():
         table.add_row(name, str(expected), str(recorded), str(behind), style="yellow" if behind else None)

@@ -85,18 +85,32 @@ def talk_deadline(cat: Any, level: int) -> dt.date:
     return min(dt.date(y, m, min(signed.day, calendar.monthrange(y, m)[1])), year_end)
 
 
+def _dates_by_code(records: list[Any]) -> dict[str | None, set[dt.date]]:
+    out: dict[str | None, set[dt.date]] = {}
+    for r in records:
+        out.setdefault(r.duty, set()).add(r.date)
+    return out
+
+
 def supervision(loaded: Loaded, as_of: dt.date) -> Report:
     org: Organisation = loaded.org
     cat = loaded.catalog
     year = cat.organ.year
     words = org.wording.schedule_words()
     report = Report(as_of)
-    recorded = Counter((r.person, r.duty) for r in cat.records if r.date <= as_of)
+    counted = [r for r in cat.records if r.date <= as_of]
+    recorded = Counter((r.person, r.duty) for r in counted)
+    # A body's duties and tasks (党组、专门委员会 …) are done once for all its members: a meeting one
+    # member records counts in every member's book, once a day however many recorded it.
+    by_body = {code: len(dates) for code, dates in _dates_by_code(counted).items()}
     for person in org.book_holders():
+        collective = {code for info in org.book_tiers(person) if info.tier.kind == "组织"
+                      for code in [nd.code for nd in org.tier_duties(info, person)]
+                      + [org.task_code(t) for t in org.tier_tasks(info, person)]}
         for code, item in org.book_entries(person):
             schedule = schedule_of(getattr(item, "frequency", None), item.due, item.text, year, words)
             expected = schedule.expected(as_of, year)
-            done = recorded[(person.name, code)]
+            done = by_body.get(code, 0) if code in collective else recorded[(person.name, code)]
             if expected is None:
                 row = DutyRow(person.name, code, item.text, schedule.read_from, 0, done,
                               "unreadable" if schedule.kind == "unknown" else schedule.kind)
@@ -162,7 +176,10 @@ def context(loaded: Loaded, report: Report) -> dict[str, Any]:
                              补谈=str(sum(1 for t in report.talks if t.status == "late"))),
         "overdue": [{"source": o.source, "text": o.text, "owner": o.owner, "due": o.due, "days": str(o.days)}
                     for o in report.overdue],
-        "counts": [{"kind": k, "n": str(n)} for k, n in report.talk_counts.items()],
+        "counts": [{"kind": k, "n": str(n)} for k, n in report.talk_counts.items()]
+        + [{"kind": w.text("report", "total"), "n": str(sum(report.talk_counts.values()))}],
+        "signer": w.text("report", "signer"),
+        "date": as_of,
         "unreadable": by_person(report.unreadable, False),
         "unreadable_note": w.text("report", "unreadable_note"),
         "none": w.text("report", "none"),
@@ -181,7 +198,7 @@ def workbook(loaded: Loaded, report: Report) -> bytes:
     say = w.get("report", "statuses")
     caption = w.text("report", "title", 截至=cn_date(report.as_of)) + w.text("report", "subtitle", 截至=cn_date(report.as_of))
     wb = Workbook()
-    header = ["持本人", "清单编号", "责任内容", "频次（读自）", "应有记录", "已有记录", "状态"]
+    header = ["姓名", "清单编号", "责任内容", "频次", "应有记录", "已有记录", "状态"]
     rows = [[r.person, r.code, r.text, r.read_from, r.expected, r.recorded, say[r.status]] for r in report.duties]
     _sheet(wb, "履责进度", caption, header, rows, [10, 10, 60, 20, 10, 10, 10], first=True)
     _sheet(wb, "谈话任务", caption, ["责任领导", "责任人", "层面", "应谈时限", "已谈（日期）", "状态"],
@@ -190,7 +207,7 @@ def workbook(loaded: Loaded, report: Report) -> bytes:
     _sheet(wb, "逾期事项", caption, ["来源", "问题", "责任单位（责任人）", "时限", "逾期天数"],
            [[o.source, o.text, o.owner, o.due, o.days] for o in report.overdue], [26, 60, 18, 14, 10])
     _sheet(wb, "谈话统计", caption, ["谈话类型", "人次"], [[k, n] for k, n in report.talk_counts.items()], [20, 10])
-    _sheet(wb, "读不出频次", caption, header,
+    _sheet(wb, "不计次数的职责", caption, header,
            [[r.person, r.code, r.text, r.read_from, "", r.recorded, say[r.status]] for r in report.unreadable + report.uncounted],
            [10, 10, 60, 20, 10, 10, 10])
     return workbook_bytes(wb)

@@ -31,7 +31,7 @@ class Schedule:
     def expected(self, as_of: dt.date, year: int) -> int | None:
         """How many records should exist by `as_of` (None: not countable)."""
         if self.kind == "deadlines":
-            return sum(1 for d in self.deadlines if d < as_of)
+            return sum(1 for d in self.deadlines if d <= as_of)  # as of the end of that day
         if self.kind != "times":
             return None
         if as_of.year > year:

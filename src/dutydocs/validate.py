@@ -534,9 +534,10 @@ class _Checker:
                                     ("rectifications", cat.rectifications, "person"), ("talks", cat.talks, "target")):
             for i, item in enumerate(items):
                 self.ref((section, i, key), getattr(item, key), self.people, "人员", "people")
-        for section, items in (("records", cat.records), ("checks", cat.checks), ("talks", cat.talks)):
+        for section, items, what in (("records", cat.records, "纪实记录"), ("checks", cat.checks, "监督检查"),
+                                     ("talks", cat.talks, "谈话")):
             for i, item in enumerate(items):
-                self.date_in_year((section, i, "date"), item.date)
+                self.date_of_year((section, i, "date"), item.date, what)
         for i, fix in enumerate(cat.rectifications):
             self.date_in_year(("rectifications", i, "due"), fix.due)
             self.date_in_year(("rectifications", i, "closed"), fix.closed)
@@ -564,7 +565,10 @@ class _Checker:
                 self.error(path + ("number",), f"文号「{letter.number}」重复了，与第 {numbers[letter.number] + 1} 份建议书相同。"
                            "每份建议书的文号只能用一次。")
             numbers.setdefault(letter.number, i)
-            self.date_in_year(path + ("date",), letter.date)
+            if letter.date.year > self.cat.organ.year:  # earlier years' letters go on until every item is closed
+                self.date_of_year(path + ("date",), letter.date, "工作建议书")
+            else:
+                self.date_in_year(path + ("date",), letter.date)
             self.date_in_year(path + ("reply_by",), letter.reply_by)
             for j, item in enumerate(letter.items):
                 here = path + ("items", j)
@@ -586,6 +590,9 @@ class _Checker:
                 self.date_in_year(here + ("closed",), item.closed)
                 for k, step in enumerate(item.progress):
                     self.date_in_year(here + ("progress", k, "date"), step.date)
+                    if step.date < letter.date:
+                        self.error(here + ("progress", k, "date"), f"整改进展的日期 {step.date.isoformat()} 早于建议书的"
+                                   f"发文日期 {letter.date.isoformat()}，请核对。")
 
     def check_integrity(self) -> None:
         seen: dict[str, int] = {}
@@ -596,8 +603,9 @@ class _Checker:
                 self.error(path + ("person",), f"「{form.person}」的廉洁信息已在第 {seen[form.person] + 1} 项写过，"
                            "一人一档，请合并成一项。")
             seen.setdefault(form.person, i)
-            for k, matter in enumerate(form.matters):
-                self.date_in_year(path + ("matters", k, "date"), matter.date)
+            for k, matter in enumerate(form.matters):  # earlier years are the form's history; later ones a typo
+                if matter.date.year > self.cat.organ.year:
+                    self.date_in_year(path + ("matters", k, "date"), matter.date)
 
     def check_four_lists(self) -> None:
         seen: dict[int, int] = {}
@@ -606,6 +614,13 @@ class _Checker:
                 self.error(("four_lists", i, "month"), f"{report.month} 月的“四张清单”已在第 {seen[report.month] + 1} 项写过，"
                            "每月一份，请合并。")
             seen.setdefault(report.month, i)
+
+    def date_of_year(self, path: KeyPath, value: Any, what: str) -> None:
+        """A record of the year — a book entry, a check, a talk, a letter — dated in another year."""
+        year = self.cat.organ.year
+        if isinstance(value, dt.date) and value.year != year:
+            self.error(path, f"{what}的日期 {value.isoformat()} 不在 {year} 年度内。这份目录只记 {year} 年的{what}："
+                       "年份写错的请改正，上一年度的留在上一年度的目录里。")
 
     def date_in_year(self, path: KeyPath, value: Any) -> None:
         """Dates far from the catalogue's year are allowed but almost always a typo."""

@@ -57,6 +57,9 @@ EXTRA: dict[str, tuple[str, ...]] = {
     "advice.printed_on": ("印发日期",),
     "advice.ledger_title": ("截至",),
     "talk_ledger.title": ("截至",),
+    "talk_ledger.by_kind_title": ("截至",),
+    "talk_ledger.by_talker_title": ("截至",),
+    "advice.ledger_summary_title": ("截至",),
     "four_lists.title": ("月",),
     "four_lists.auto_talks": ("人次", "分类"),
     "four_lists.auto_closed": ("项数",),
@@ -261,6 +264,10 @@ def _merge(into: dict[str, Any], override: Any, path: KeyPath, positions: Positi
             if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
                 problems.append(positions.problem(here, f"这里应是一个列表（每项一段文字，以“- ”开头），实际是{_shape(value)}。"))
                 continue
+            if here[1:] in FIXED_LENGTH and len(value) != len(old):
+                problems.append(positions.problem(here, f"这里应有 {len(old)} 项（依次对应：{'、'.join(old)}），"
+                                                  f"实际写了 {len(value)} 项。请逐项改写，不要增减。"))
+                continue
             into[key] = list(value)
         elif isinstance(old, (int, float)) and not isinstance(old, bool):
             if not isinstance(value, (int, float)) or isinstance(value, bool):
@@ -272,6 +279,11 @@ def _merge(into: dict[str, Any], override: Any, path: KeyPath, positions: Positi
                 problems.append(positions.problem(here, f"这里应是一段文字，实际是{_shape(value)}。"))
                 continue
             into[key] = value
+
+
+# Lists whose items the templates print one by one, in this order: rewritten, never shortened or lengthened.
+FIXED_LENGTH = {("letter", "headings"), ("advice", "headings"), ("integrity", "labels"), ("four_lists", "categories"),
+                ("report", "headings")}
 
 
 def _merge_levels(into: dict[Any, Any], value: dict[Any, Any], path: KeyPath, positions: Positions,

@@ -54,7 +54,7 @@ def context(org: Organisation, spec: DocSpec) -> dict[str, Any]:
         "issuer": issuer,
         "issuer_long": too_long(issuer, 22, TYPE_WIDTH_PT),  # the red 发文机关标志 stays on one line
         "number": letter.number,
-        "title": letter.title or w.text("advice", "title"),
+        "title": title_lines(org, letter),
         "to": f"{letter.to or org.organ.party_group}：",
         "opening": w.text("advice", "opening", 来源=letter.source or w.text("advice", "source")),
         "headings": [f"{cn_number(i)}、{h}" for i, h in enumerate(w.get("advice", "headings"), 1)],
@@ -70,7 +70,16 @@ def context(org: Organisation, spec: DocSpec) -> dict[str, Any]:
     return clean(ctx)
 
 
+def title_lines(org: Organisation, letter: Advice) -> list[str]:
+    """The title as printed, line by line: the letter's own (a line break where it should break) or the
+    wording's, already broken between words."""
+    if letter.title:
+        return [line.strip() for line in letter.title.splitlines() if line.strip()]
+    return org.wording.texts("advice", "title")
+
+
 # 版记 is in 4号 (14 pt), one character in from each side, the two parts at least two characters apart.
+TITLE_EMS = 20  # 2号 title, 28 mm margins: 20 characters a line
 PRINTED_LINE_EMS = int((TYPE_WIDTH_PT - 2 * 14) / 14) - 2
 
 
@@ -79,19 +88,25 @@ def check(org: Organisation, positions: Positions) -> list[Problem]:
     w = org.wording
     problems = []
     for i, letter in enumerate(org.catalog.advice):
+        for line in title_lines(org, letter):
+            if ems(line) > TITLE_EMS:
+                where = ("advice", i, "title") if letter.title else ("advice", i, "number")
+                problems.append(positions.problem(
+                    where, f"建议书「{letter.number}」标题的「{line}」有 {ems(line):g} 个字宽，一行只能排 {TITLE_EMS} 个字，"
+                    "会在词语中间回行。请在 title 里换行（写成 title: | 再分行），在词语之间断开。", "warning"))
         left = w.text("advice", "printed_by", 发文机关=letter.printer or letter.issuer or w.values["纪检全称"])
         right = w.text("advice", "printed_on", 印发日期=cn_date(letter.date))
         if ems(left) + ems(right) > PRINTED_LINE_EMS:
             problems.append(positions.problem(
                 ("advice", i, "printer" if letter.printer else "number"),
                 f"建议书「{letter.number}」版记末行「{left}……{right}」一行放不下（共 {ems(left) + ems(right):g} 个字宽，"
-                f"只能排 {PRINTED_LINE_EMS:g} 个）。请写 printer: 印发机关的简称，如 {_short(left)}。", "warning"))
+                f"只能排 {PRINTED_LINE_EMS:g} 个）。请写 printer: 印发机关的简称{_short(left)}。", "warning"))
     return problems
 
 
 def _short(name: str) -> str:
-    """A plausible short form to suggest: from 驻 on (驻某某纪检监察组), or the last 12 characters."""
-    return name[name.index("驻"):] if "驻" in name else name[-12:]
+    """A short form to suggest: a stationed group from 驻 on (驻某某纪检监察组); otherwise no guess."""
+    return f"，如 {name[name.index('驻'):]}" if "驻" in name else "（如 某某纪委）"
 
 
 def template_for(cat: Catalog) -> str:

@@ -16,7 +16,7 @@ from typing import Any
 from ..catalog import Positions
 from ..errors import Problem
 from ..model import Catalog
-from ..org import Organisation
+from ..org import NumberedDuty, Organisation
 
 # Characters XML 1.0 cannot carry (C0 controls but tab/newline, lone surrogates, U+FFFE/F).
 # The loader refuses them in the catalogue; this is the last line of defence for derived text.
@@ -190,8 +190,30 @@ def person_label(person: Any) -> str:
 
 
 def horizontal_duties(org: Organisation, division: Any) -> list[Any]:
-    """org.horizontal_duties(division), once per organisation and unit."""
-    return index(org, ("horizontal", division.name), lambda: org.horizontal_duties(division))
+    """org.horizontal_duties(division): the common duties of its kind, then its own."""
+    return _horizontal(org)[division.name][1]
+
+
+def unit_duties(org: Organisation, division: Any) -> list[Any]:
+    """org.unit_duties(division): its own duties, numbered 横n-i."""
+    return _horizontal(org)[division.name][0]
+
+
+def _horizontal(org: Organisation) -> dict[str, tuple[list[Any], list[Any]]]:
+    """Every unit's own and horizontal duties, made at once (org.unit_duties numbers the units
+    again for each unit asked about)."""
+    def make() -> dict[str, tuple[list[Any], list[Any]]]:
+        numbers = org.horizontal_numbers()
+        common = org.catalog.horizontal
+        shared_duties = org.common_duties()
+        out = {}
+        for div in org.catalog.divisions:
+            n = numbers.get(div.name)
+            own = [NumberedDuty(f"横{n}-{i}", d, div.name) for i, d in enumerate(div.duties, 1)]
+            out[div.name] = (own, (shared_duties if common and div.kind in common.applies_to else []) + own)
+        return out
+
+    return index(org, "horizontal", make)
 
 
 def own_tasks(org: Organisation, person: Any) -> list[Any]:

@@ -10,7 +10,7 @@ from ..chinese import cn_number, due_text
 from ..errors import Problem
 from ..model import Catalog, Duty, Task
 from ..org import NumberedDuty, Organisation, TierInfo
-from .base import DocSpec, Kind, clean, common, ems
+from .base import DocSpec, Kind, clean, common, ems, unit_duties
 
 # A line of the title holds 20 characters of 小标宋 2号 in the 156 mm type area.
 TITLE_WIDTH = 20
@@ -106,7 +106,7 @@ def context(org: Organisation, spec: DocSpec) -> dict[str, Any]:
         common_rows = [_row(nd, org) for nd in org.common_duties()]
         numbers = org.horizontal_numbers()
         units = [{"name": div.name, "heading": f"（{cn_number(numbers[div.name])}）{div.name}",
-                  "table": _table([_row(nd, org) for nd in org.unit_duties(div)])}
+                  "table": _table([_row(nd, org) for nd in unit_duties(org, div)])}
                  for div in cat.divisions if div.duties]
         horizontal = {
             "title": (cat.horizontal.title if cat.horizontal and cat.horizontal.title

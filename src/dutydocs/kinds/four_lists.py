@@ -3,6 +3,7 @@ month's numbers from the ledgers (talks, closed recommendation items, checks) le
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Iterator
 from typing import Any
@@ -23,20 +24,30 @@ def file_name(spec: DocSpec, org: Organisation) -> tuple[str, ...]:
     return f"{spec.seq:02d}月",
 
 
-def month_numbers(org: Organisation, month: int) -> list[str]:
+def month_numbers(org: Organisation, month: int) -> list[tuple[str, str]]:
     """成绩 the ledgers already know: the month's talks by kind, items closed, checks. The group's own
     talks and checks (held by someone outside the organ's roster, or by a member of its discipline body)
     come apart from those it urged the organ to hold, so the group does not claim the 党组's work."""
     w = org.wording
     year = org.organ.year
     cat = org.catalog
-    ours = {p.name for t in org.tiers if t.supervisory for p in t.holders + t.leaders}
+    # The lists are the inspection group's. A stationed group (派驻, 驻…) has no one on the organ's
+    # roster, so only talkers from outside are its own; an organ's own 纪委 is its discipline tier.
+    stationed = "驻" in (org.organ.inspection_group or "")
+    ours = set() if stationed else {p.name for t in org.tiers if t.supervisory for p in t.holders + t.leaders}
 
     def inside(date: Any) -> bool:
         return date is not None and date.year == year and date.month == month
 
+    group = [v for v in (w.words["纪检"], w.words["上级纪检"]) if stationed and "驻" in v]
+
     def own(who: str | None) -> bool:
-        return who is not None and (who in ours or (who not in org.people and who.split()[-1] not in org.people))
+        """Held by the group: by no one on the roster (派驻组组长 林振声), by its own members, or
+        jointly, the stationed group named (派驻纪检监察组 柯佳、机关纪委 熊伟)."""
+        if who is None:
+            return False
+        named = [n for n in re.split(r"[\s、，,；;]+", who) if n in org.people]
+        return not named or any(n in ours for n in named) or any(g in who for g in group)
 
     def talk_line(key: str, talks: Counter[str]) -> str:
         kinds = [k for k in w.get("talks", "kinds") if talks[k]] + sorted(set(talks) - set(w.get("talks", "kinds")))
@@ -47,15 +58,15 @@ def month_numbers(org: Organisation, month: int) -> list[str]:
     for key, mine in (("auto_talks", True), ("auto_talks_urged", False)):
         talks = Counter(t.kind for t in month_talks if own(t.talker) == mine)
         if talks:
-            out.append(talk_line(key, talks))
+            out.append((talk_line(key, talks), w.text("four_lists", "auto_talks_data")))
     closed = sum(1 for letter in cat.advice for item in letter.items if inside(item.closed))
     if closed:
-        out.append(w.text("four_lists", "auto_closed", 项数=str(closed)))
+        out.append((w.text("four_lists", "auto_closed", 项数=str(closed)), w.text("four_lists", "auto_closed_data")))
     month_checks = [c for c in cat.checks if inside(c.date)]
     for key, mine in (("auto_checks", True), ("auto_checks_urged", False)):
         checks = sum(1 for c in month_checks if own(c.checker) == mine)
         if checks:
-            out.append(w.text("four_lists", key, 次数=str(checks)))
+            out.append((w.text("four_lists", key, 次数=str(checks)), w.text("four_lists", "auto_checks_data")))
     return out
 
 
@@ -67,7 +78,7 @@ def _rows(items: list[Item4], org: Organisation) -> list[dict[str, str]]:
 def context(org: Organisation, spec: DocSpec) -> dict[str, Any]:
     w = org.wording
     report: FourLists = next(r for r in org.catalog.four_lists if r.month == spec.seq)
-    numbers = [{"text": t, "data": "", "owner": "", "due": ""} for t in month_numbers(org, report.month)]
+    numbers = [{"text": t, "data": d, "owner": "", "due": ""} for t, d in month_numbers(org, report.month)]
     lists = [numbers + _rows(report.achievements, org), _rows(report.highlights, org), _rows(report.problems, org),
              _rows(report.tasks, org)]
     categories = []

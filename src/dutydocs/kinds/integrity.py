@@ -32,12 +32,10 @@ def context(org: Organisation, spec: DocSpec) -> dict[str, Any]:
     form: Integrity = org.catalog.integrity[spec.seq - 1]
     person = org.people[form.person]
     layout = w.get("integrity")
-    basics = [
-        ("姓名", person.name), ("性别", form.gender), ("出生年月", form.born), ("民族", form.ethnicity),
-        ("籍贯", form.native_place), ("政治面貌", form.political), ("参加工作时间", form.joined_work),
-        ("学历学位", form.education), ("现任职务", person.display_title), ("职级", person.rank),
-        ("任现职时间", form.post_since), ("所在单位", person.division or "、".join(person.supervises)),
-    ]
+    values = [person.name, form.gender, form.born, form.ethnicity, form.native_place, form.political,
+              form.joined_work, form.education, person.display_title, person.rank, form.post_since,
+              person.division or org.organ.name]  # a leader's unit is the organ itself, not what he oversees
+    basics = list(zip(w.get("integrity", "labels"), values, strict=True))
     family = [{"relation": r.relation, "name": r.name, "born": r.born or "", "political": r.political or "",
                "work": r.work or ""} for r in form.family]
     matters = [{"date": cn_date(m.date), "category": m.category, "content": m.content, "received_by": m.received_by or ""}
@@ -58,7 +56,7 @@ def context(org: Organisation, spec: DocSpec) -> dict[str, Any]:
         "talks": _padded(talks, ("date", "kind", "talker", "reason"), int(layout["talk_rows"])),
         "honors": "；".join(form.honors),
         "note": form.note or "",
-        "filled_by": w.text("integrity", "filled_by"),
+        "filled_by": w.texts("integrity", "filled_by"),
     }
     return clean(ctx)
 

@@ -16,40 +16,77 @@ from ..chinese import cn_date, due_text
 from ..model import Catalog
 from ..org import Organisation
 from ..workbook import workbook_bytes
-from .base import DocSpec, Kind, person_label
+from .base import DocSpec, Kind, ems, person_label
 
 FOLDER = "台账"
 OVERDUE = "FFC7CE"  # Excel's own light red for a bad value
 CLOSED_LATE = "FFEB9C"  # and its light yellow for a neutral warning
 
 
+FONT = "宋体"
+SIZE = 11  # points
+
+
+def _lines(text: Any, width: float) -> int:
+    """How many lines a wrapped cell takes in a column `width` characters wide (Excel's unit: about
+    half a 宋体 character): Chinese full, Latin and digits half, and its own line breaks."""
+    if text is None or text == "":
+        return 1
+    per_line = max(1.0, width / 2 - 0.5)
+    return sum(max(1, -(-int(ems(part) * 10) // int(per_line * 10))) for part in str(text).split("\n"))
+
+
 def _sheet(wb: Any, title: str, caption: str, header: list[str], rows: list[list[Any]], widths: list[int],
            first: bool = False) -> Any:
-    """A sheet: a caption row, a bold header that stays in view, the rows, filters on the header."""
+    """A sheet as a clerk prints it: the caption over the table, a bold header repeated on every page
+    and kept in view, rows as tall as their wrapped text, ruled; A4 landscape, one page wide, numbered."""
     from openpyxl.styles import Alignment, Border, Font, Side
     from openpyxl.utils import get_column_letter
 
     ws = wb.active if first else wb.create_sheet()
     ws.title = title
+    last = get_column_letter(len(header))
     ws.append([caption])
-    ws["A1"].font = Font(bold=True, size=14)
+    ws.merge_cells(f"A1:{last}1")
+    ws["A1"].font = Font(name=FONT, bold=True, size=16)
+    ws["A1"].alignment = Alignment(horizontal="center", vertical="center")
+    ws.row_dimensions[1].height = 30
     ws.append(header)
     thin = Side(style="thin", color="000000")
+    ruled = Border(top=thin, bottom=thin, left=thin, right=thin)
     for cell in ws[2]:
-        cell.font = Font(bold=True)
+        cell.font = Font(name=FONT, bold=True, size=SIZE)
         cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
-        cell.border = Border(top=thin, bottom=thin, left=thin, right=thin)
+        cell.border = ruled
+    ws.row_dimensions[2].height = 15 * max(_lines(h, w) for h, w in zip(header, widths, strict=False)) + 4
     for row in rows:
         ws.append(row)
+    body = Font(name=FONT, size=SIZE)
     for r in ws.iter_rows(min_row=3, max_row=ws.max_row):
         for cell in r:
-            cell.alignment = Alignment(vertical="top", wrap_text=True)
-            cell.border = Border(top=thin, bottom=thin, left=thin, right=thin)
+            cell.font = body
+            cell.alignment = Alignment(vertical="center", wrap_text=True,
+                                       horizontal="left" if isinstance(cell.value, str) and ems(cell.value) > 8
+                                       else "center")
+            cell.border = ruled
+        ws.row_dimensions[r[0].row].height = 15 * max(
+            _lines(c.value, w) for c, w in zip(r, widths, strict=False)) + 4
     for i, width in enumerate(widths, 1):
         ws.column_dimensions[get_column_letter(i)].width = width
     ws.freeze_panes = "A3"
     if rows:
-        ws.auto_filter.ref = f"A2:{get_column_letter(len(header))}{len(rows) + 2}"
+        ws.auto_filter.ref = f"A2:{last}{len(rows) + 2}"
+    ws.print_title_rows = "1:2"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.print_options.horizontalCentered = True
+    ws.page_margins.left = ws.page_margins.right = 0.5
+    ws.page_margins.top = ws.page_margins.bottom = 0.6
+    ws.oddFooter.center.text = "第 &P 页，共 &N 页"
+    ws.oddFooter.center.font = FONT
     return ws
 
 
@@ -85,16 +122,16 @@ def make_advice_ledger(org: Organisation, spec: DocSpec) -> bytes:
     from openpyxl import Workbook
 
     w = org.wording
-    year = org.organ.year
     rows = advice_rows(org)
     wb = Workbook()
     caption = w.text("advice", "ledger_title", 截至=cn_date(org.as_of()))
     table = [[i, r["letter"].number, r["n"], r["item"].problem, r["item"].recommendation, r["item"].leader or "",
-              r["item"].owner or "", r["item"].measure or "", due_text(r["item"].due, year),
-              "\n".join(f"{cn_date(p.date)} {p.text}" for p in r["item"].progress), r["item"].status,
+              r["item"].owner or "", r["item"].measure or "", due_text(r["item"].due),
+              "\n".join(f"{cn_date(p.date)} {p.text}" for p in r["item"].progress if p.date <= org.as_of()),
+              r["item"].status + (w.text("advice", "ledger_overdue") if r["late"] and r["item"].status != "已完成" else ""),
               r["late"] or None, cn_date(r["item"].closed), r["item"].evidence or "", r["item"].approver or ""]
              for i, r in enumerate(rows, 1)]
-    ws = _sheet(wb, "销号台账", caption, ADVICE_HEADER, table, [6, 20, 6, 36, 36, 10, 16, 28, 12, 30, 8, 8, 14, 24, 10],
+    ws = _sheet(wb, "销号台账", caption, ADVICE_HEADER, table, [5, 14, 5, 34, 34, 9, 14, 28, 14, 40, 10, 6, 14, 30, 12],
                 first=True)
     for i, r in enumerate(rows, 3):
         if r["late"] and r["item"].status != "已完成":
@@ -107,8 +144,8 @@ def make_advice_ledger(org: Organisation, spec: DocSpec) -> bytes:
         closed = sum(1 for r in mine if r["item"].status == "已完成")
         overdue = sum(1 for r in mine if r["late"] and r["item"].status != "已完成")
         summary.append([letter.number, cn_date(letter.date), len(mine), closed, len(mine) - closed, overdue])
-    _sheet(wb, "按建议书汇总", caption, ["建议书文号", "发文日期", "建议条数", "已销号", "未销号", "其中逾期"], summary,
-           [22, 14, 10, 10, 10, 10])
+    _sheet(wb, "按建议书汇总", w.text("advice", "ledger_summary_title", 截至=cn_date(org.as_of())),
+           ["建议书文号", "发文日期", "建议条数", "已销号", "未销号", "其中逾期"], summary, [24, 16, 10, 10, 10, 10])
     return workbook_bytes(wb)
 
 
@@ -119,7 +156,7 @@ def plan_advice_ledger(org: Organisation) -> Iterator[DocSpec]:
 
 # ---------------------------------------------------------------- 谈话台账
 
-TALK_HEADER = ["序号", "日期", "谈话类型", "谈话人", "谈话对象", "事由", "地点", "主要内容"]
+TALK_HEADER = ["序号", "日期", "谈话类型", "谈话人", "谈话对象", "事由", "地点", "主要内容", "对象表态", "记录人"]
 
 
 def _label(org: Organisation, name: str) -> str:
@@ -131,7 +168,7 @@ def make_talk_ledger(org: Organisation, spec: DocSpec) -> bytes:
     from openpyxl import Workbook
 
     w = org.wording
-    talks = sorted(org.catalog.talks, key=lambda t: t.date)
+    talks = sorted((t for t in org.catalog.talks if t.date <= org.as_of()), key=lambda t: t.date)  # up to 截至
     kinds = list(w.get("talks", "kinds"))
     kinds += sorted({t.kind for t in talks} - set(kinds))
     periods = w.get("periods", org.organ.record_period)["reviews"]
@@ -140,18 +177,25 @@ def make_talk_ledger(org: Organisation, spec: DocSpec) -> bytes:
     wb = Workbook()
     _sheet(wb, "谈话登记", caption, TALK_HEADER,
            [[i, cn_date(t.date), t.kind, _label(org, t.talker), _label(org, t.target), t.reason or "", t.place or "",
-             t.content or ""] for i, t in enumerate(talks, 1)],
-           [6, 14, 14, 26, 30, 20, 16, 50], first=True)
+             t.content or "", t.response or "", t.recorder or ""] for i, t in enumerate(talks, 1)],
+           [5, 14, 12, 20, 22, 22, 14, 44, 30, 8], first=True)
     by_period = Counter((t.kind, (t.date.month - 1) // months) for t in talks if t.date.year == org.organ.year)
     rows = [[kind, *(by_period[(kind, p)] for p in range(len(periods))), sum(by_period[(kind, p)] for p in range(len(periods)))]
             for kind in kinds]
     rows.append(["合计", *(sum(r[p + 1] for r in rows) for p in range(len(periods))), sum(r[-1] for r in rows)])
-    _sheet(wb, "按类型统计", caption, ["谈话类型（人次）", *periods, "合计"], rows, [18] + [10] * (len(periods) + 1))
-    talkers = sorted({t.talker for t in talks}, key=lambda n: [t.talker for t in talks].index(n))
+    as_of = cn_date(org.as_of())
+    _sheet(wb, "按类型统计", w.text("talk_ledger", "by_kind_title", 截至=as_of), ["谈话类型（人次）", *periods, "合计"],
+           rows, [18] + [10] * (len(periods) + 1))
+    # the organ's people in the catalogue's order (its ranks first), then those from outside as they come
+    order = {name: i for i, name in enumerate(org.people)}
+    first = {name: i for i, name in reversed(list(enumerate(t.talker for t in talks)))}
+    talkers = sorted(first, key=lambda n: (n not in order, order.get(n, first[n])))
     by_talker = Counter((t.talker, t.kind) for t in talks)
     rows = [[_label(org, name), *(by_talker[(name, k)] for k in kinds), sum(by_talker[(name, k)] for k in kinds)]
             for name in talkers]
-    _sheet(wb, "按谈话人统计", caption, ["谈话人", *kinds, "合计"], rows, [34] + [12] * (len(kinds) + 1))
+    rows.append(["合计", *(sum(r[i] for r in rows) for i in range(1, len(kinds) + 2))])
+    _sheet(wb, "按谈话人统计", w.text("talk_ledger", "by_talker_title", 截至=as_of), ["谈话人", *kinds, "合计"], rows,
+           [30] + [12] * (len(kinds) + 1))
     return workbook_bytes(wb)
 
 
