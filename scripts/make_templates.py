@@ -951,12 +951,17 @@ def make_four_lists(path: Path) -> None:
 # ---------------------------------------------------------------- 督查报告 (dutydocs report)
 
 
-def report_table(doc, var: str, widths: list[float], head: list[str], cells: list[str], styles: list[str]) -> None:
-    """A table of the report's rows, or one line saying there are none."""
+def report_table(doc, var: str, widths: list[float], head: list[str], cells: list[str], styles: list[str],
+                 last: bool = False) -> None:
+    """A table of the report's rows, or one line saying there are none. The `last` one holds on to
+    the 落款 after it, so the signature never stands alone on a page."""
     tag(doc, f"{{%p if {var} %}}")
-    table(doc, widths, head, [cells], loop=(f"{{%tr for r in {var} %}}", "{%tr endfor %}"), styles=styles)
+    t = table(doc, widths, head, [cells], loop=(f"{{%tr for r in {var} %}}", "{%tr endfor %}"), styles=styles)
+    if last:
+        for cell in t.rows[2].cells:
+            cell.paragraphs[0].paragraph_format.keep_with_next = True
     tag(doc, "{%p else %}")
-    para(doc, "{{ none }}")
+    para(doc, "{{ none }}", keep_next=last or None)
     tag(doc, "{%p endif %}")
 
 
@@ -978,11 +983,11 @@ def make_report(path: Path) -> None:
                  ["{{ r.person }}", "{{ r.n }}", "{{ r.codes }}"], ["表格居中", "表格居中", "表格文字"])
     para(doc, "三、{{ headings[2] }}", "Heading 1")
     para(doc, "{{ talks_line }}")
-    report_table(doc, "talks", [22, 22, 14, 32, 40, 26], ["责任领导", "责任人", "层面", "应谈时限", "已谈（日期）", "状态"],
+    report_table(doc, "talks", [22, 22, 14, 34, 38, 26], ["责任领导", "责任人", "层面", "应谈时限", "已谈（日期）", "状态"],
                  ["{{ r.superior }}", "{{ r.subordinate }}", "{{ r.level }}", "{{ r.due }}", "{{ r.held }}",
                   "{{ r.status }}"], ["表格居中"] * 6)
     para(doc, "四、{{ headings[3] }}", "Heading 1")
-    report_table(doc, "overdue", [34, 60, 24, 20, 18], ["来源", "问题", "责任单位（责任人）", "时限", "逾期天数"],
+    report_table(doc, "overdue", [34, 52, 24, 28, 18], ["来源", "问题", "责任单位（责任人）", "时限", "逾期天数"],
                  ["{{ r.source }}", "{{ r.text }}", "{{ r.owner }}", "{{ r.due }}", "{{ r.days }}"],
                  ["表格居中", "表格文字", "表格居中", "表格居中", "表格居中"])
     para(doc, "五、{{ headings[4] }}", "Heading 1")
@@ -992,8 +997,7 @@ def make_report(path: Path) -> None:
     para(doc, "{{ unreadable_note }}")
     tag(doc, "{%p endif %}")
     report_table(doc, "unreadable", [24, 18, 114], ["姓名", "项数", "未写明频次的职责（编号）"],
-                 ["{{ r.person }}", "{{ r.n }}", "{{ r.codes }}"], ["表格居中", "表格居中", "表格文字"])
-    para(doc, "", "正文无缩进", keep_next=True)
+                 ["{{ r.person }}", "{{ r.n }}", "{{ r.codes }}"], ["表格居中", "表格居中", "表格文字"], last=True)
     para(doc, "", "正文无缩进", keep_next=True)
     para(doc, "{{ signer }}", "落款", keep_next=True)
     para(doc, "{{ date }}", "落款")

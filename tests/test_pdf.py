@@ -323,3 +323,38 @@ def test_cli_pdfa_makes_each_document_and_bundle_as_pdfa(minimal, tmp_path):
     for path in made:
         with pikepdf.open(path) as pdf:
             assert pdf.open_metadata().get("pdfaid:part") == "2", path
+
+
+def test_cli_pdf_without_libreoffice_exits_3_with_how_to_install(minimal, tmp_path, monkeypatch):
+    from click.testing import CliRunner
+
+    from dutydocs.cli import cli
+
+    monkeypatch.setenv("DUTYDOCS_SOFFICE", str(tmp_path / "no-soffice"))
+    result = CliRunner().invoke(cli, ["build", str(minimal), "-o", str(tmp_path / "out"), "--pdf"])
+    assert result.exit_code == 3, result.output
+    assert "找不到 LibreOffice" in result.output and "apt-get install" in result.output
+    assert "Traceback" not in result.output and not (tmp_path / "out" / "PDF").exists()
+
+
+def test_cli_pdf_with_a_bad_catalogue_leaves_no_libreoffice_running(tmp_path, monkeypatch):
+    """LibreOffice starts while the catalogue is read; a catalogue with errors ends it again."""
+    from click.testing import CliRunner
+
+    import dutydocs.pdf as pdf_module
+    from conftest import MINIMAL, write_catalog
+    from dutydocs.cli import cli
+
+    procs = []
+
+    class Watched(pdf_module.LibreOffice):
+        def start(self, count=None):
+            super().start(count)
+            procs.extend(o.proc for o in self.offices)
+            return self
+
+    monkeypatch.setattr(pdf_module, "LibreOffice", Watched)
+    bad = write_catalog(tmp_path / "bad", MINIMAL.replace("rank: 正厅级", "rank: 正厅"))
+    result = CliRunner().invoke(cli, ["build", str(bad), "-o", str(tmp_path / "out"), "--pdf"])
+    assert result.exit_code == 1, result.output
+    assert procs and all(p.poll() is not None for p in procs)

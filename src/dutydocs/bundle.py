@@ -24,7 +24,7 @@ from .main import Loaded
 from .org import Organisation
 from .output import PDF_FOLDER, atomic_write, doc_path
 from .pdf import BundlePdf, Doc, LibreOffice, PdfResult, convert_documents
-from .render import REL_FOOTER, REL_HEADER, ZipEntry, inflate, read_entries, write_zip
+from .render import DEFLATE_LEVEL, REL_FOOTER, REL_HEADER, ZipEntry, inflate, read_entries, write_zip
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 R = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
@@ -152,7 +152,8 @@ def _bookmark(body: etree._Element, prefix: str, number: int) -> None:
 
 def bundle_docs(paths: list[Path], duplex: bool = False, marks: str = "") -> bytes:
     """One .docx holding every document in `paths`, in order, each in its own section. With
-    `marks`, each document's first paragraph carries a bookmark named marks + its number (0, 1 …)."""
+    `marks` (a bundle made only for LibreOffice to convert), each document's first paragraph
+    carries a bookmark named marks + its number (0, 1 …), and the text is compressed lightly."""
     package = _Package(paths[0])
     doc_xml = inflate(package.by_name["word/document.xml"]).decode("utf-8")
     head = doc_xml[: re.search(r"<w:body\b[^>]*>", doc_xml).end()]
@@ -167,7 +168,7 @@ def bundle_docs(paths: list[Path], duplex: bool = False, marks: str = "") -> byt
                 yield _strip_ns(final).encode("utf-8")
         yield tail.encode("utf-8")
 
-    document = ZipEntry.deflate_chunks("word/document.xml", chunks())
+    document = ZipEntry.deflate_chunks("word/document.xml", chunks(), 1 if marks else DEFLATE_LEVEL)
     out = []
     for entry in package.entries:
         if entry.name == "word/document.xml":

@@ -455,8 +455,6 @@ def build_cmd(catalog: str | None, output: str, only: tuple[str, ...], templates
               allow_templates: tuple[str, ...]) -> None:
     """生成文档：责任清单、每对签订人的廉政责任书、每位干部的全程纪实本；目录里有的，还有工作建议书、台账、廉洁信息表、四张清单；以及文件索引。"""
     kinds = _kinds(only)
-    loaded = _load(catalog, allow_include, NOTHING_WRITTEN)
-    total = sum(1 for _ in plan(loaded.org, kinds))
     jobs = jobs or default_jobs()
 
     def waiting(folder: Path) -> None:
@@ -464,10 +462,12 @@ def build_cmd(catalog: str | None, output: str, only: tuple[str, ...], templates
 
     with contextlib.ExitStack() as hold:  # the folder stays locked until bundles and PDFs are made too
         office = None
-        if pdf or pdfa:  # LibreOffice starts while the documents are made
+        if pdf or pdfa:  # LibreOffice starts while the catalogue is read and the documents are made
             from .pdf import LibreOffice
 
             office = hold.enter_context(LibreOffice(jobs))
+        loaded = _load(catalog, allow_include, NOTHING_WRITTEN)
+        total = sum(1 for _ in plan(loaded.org, kinds))
         with Progress(TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
                       console=err, transient=False, disable=not err.is_terminal) as bar:
             task = bar.add_task("生成文档", total=total)

@@ -72,6 +72,7 @@ MARK = "dutydocsdoc"  # the bookmarks on each document's first paragraph in a bu
 # enough that LibreOffice's cost per file is shared, small enough that every core stays busy to the
 # end, progress moves, LibreOffice's memory stays flat and each PDF embeds a modest font subset.
 CHUNK_BYTES = 3_000_000
+PRUNE_PAGES = 8  # a document this short sheds the bundle's fonts it does not use (longer ones use them all)
 START_SECONDS = 60.0  # for a LibreOffice to start
 CHUNK_SECONDS = 60.0  # for a bundle, plus DOC_SECONDS a document
 DOC_SECONDS = 5.0
@@ -128,6 +129,22 @@ def _env(home: Path) -> dict[str, str]:
     return env
 
 
+# A new profile makes LibreOffice run its graphics self-tests at start-up (it takes the profile
+# for one left by an older version): about 0.7 s each time, as our profiles are always new. A
+# profile that says it was last used by a later version skips them; nothing else reads the value.
+_PROFILE = ('<?xml version="1.0" encoding="UTF-8"?>\n<oor:items xmlns:oor="http://openoffice.org/2001/registry" '
+            'xmlns:xs="http://www.w3.org/2001/XMLSchema" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">\n'
+            '<item oor:path="/org.openoffice.Setup/Product"><prop oor:name="ooSetupLastVersion" oor:op="fuse">'
+            '<value>99.9</value></prop></item>\n</oor:items>\n')
+
+
+def _new_profile(folder: Path) -> str:
+    """A new LibreOffice profile in `folder`, as the -env option that names it."""
+    (folder / "user").mkdir(parents=True, exist_ok=True)
+    (folder / "user" / "registrymodifications.xcu").write_text(_PROFILE, "utf-8")
+    return f"-env:UserInstallation={folder.as_uri()}"
+
+
 def _filter(pdfa: bool = False, marks: bool = False, keep_blank_pages: bool = False) -> str:
     options = {}
     if keep_blank_pages:
@@ -167,7 +184,7 @@ def convert(sources: list[Path], out_dir: Path, base: Path | None = None, timeou
             dest = inbox / f"{i:06d}.docx"
             shutil.copyfile(src, dest)
             staged.append(dest)
-        cmd = [soffice, f"-env:UserInstallation={profile.as_uri()}", "--headless", "--norestore",
+        cmd = [soffice, _new_profile(profile), "--headless", "--norestore",
                "--convert-to", _filter(pdfa, keep_blank_pages=keep_blank_pages), "--outdir", str(outbox),
                *map(str, staged)]
         try:
@@ -203,16 +220,19 @@ _KEEP = ('<?xml version="1.0" encoding="UTF-8"?>\n<office:document xmlns:office=
 # gone (a closed terminal window, a kill) or asks it to stop: a LibreOffice holding a document
 # open would otherwise run on for ever.
 _WATCHDOG = """
-import os, signal, subprocess, sys, time
+import os, shutil, signal, subprocess, sys, time
 parent = os.getppid()
-office = subprocess.Popen(sys.argv[1:])
+office = subprocess.Popen(sys.argv[2:])
 def end(*_):
     os.killpg(0, signal.SIGKILL)
+def orphaned():
+    shutil.rmtree(sys.argv[1], ignore_errors=True)  # dutydocs cannot clean up any more
+    end()
 signal.signal(signal.SIGTERM, end)
 signal.signal(signal.SIGINT, signal.SIG_IGN)
 while office.poll() is None:
     if os.getppid() != parent:
-        end()
+        orphaned()
     time.sleep(0.2)
 sys.exit(office.returncode)
 """
@@ -232,7 +252,7 @@ class _Office:
         self.root.mkdir(parents=True)
         self.keep = self.root / "keep.fodt"
         self.keep.write_text(_KEEP, "utf-8")
-        self.profile = f"-env:UserInstallation={(self.root / 'profile').as_uri()}"
+        self.profile = _new_profile(self.root / "profile")
         self.env = _env(self.root)
         self.log = self.root / "office.log"
         self.proc: subprocess.Popen | None = None
@@ -241,8 +261,8 @@ class _Office:
 
     def start(self) -> None:
         cmd = [self.soffice, self.profile, "--headless", "--norestore", "--nologo", str(self.keep)]
-        if sys.platform != "win32":  # under a watchdog: it must not outlive dutydocs
-            cmd = [sys.executable, "-c", _WATCHDOG, *cmd]
+        if sys.platform != "win32":  # under a watchdog: it must not outlive dutydocs, nor its files
+            cmd = [sys.executable, "-c", _WATCHDOG, str(self.root.parent), *cmd]
         with open(self.log, "wb") as log:
             self.proc = _popen(cmd, env=self.env, stdout=log, stderr=subprocess.STDOUT)
 
@@ -305,10 +325,10 @@ def _end(proc: subprocess.Popen | None) -> None:
     """End a LibreOffice we started, with everything it started (soffice runs soffice.bin)."""
     if proc is None or proc.poll() is not None:
         return
-    with contextlib.suppress(OSError):
-        if sys.platform == "win32":
-            proc.kill()
-        else:
+    if sys.platform == "win32":  # soffice.exe starts soffice.bin: end the whole tree
+        subprocess.run(["taskkill", "/T", "/F", "/PID", str(proc.pid)], capture_output=True, check=False)
+    else:
+        with contextlib.suppress(OSError):
             os.killpg(proc.pid, signal.SIGTERM)
     try:
         proc.wait(5)
@@ -533,7 +553,8 @@ def _split(chunk: _Chunk) -> None:
         for doc, first, end in zip(chunk.docs, chunk.starts, chunk.starts[1:], strict=False):
             with pikepdf.new() as dst:
                 dst.pages.extend(src.pages[first:end])
-                dst.remove_unreferenced_resources()  # the fonts only other documents use
+                if end - first <= PRUNE_PAGES:  # the fonts only other documents use: a letter's PDF is a third smaller
+                    dst.remove_unreferenced_resources()
                 _carry(src, dst)
                 with dst.open_outline() as ol:
                     ol.root.extend(_items(chunk.outline, first, end, 0, dst.pages))
@@ -621,14 +642,13 @@ def _run(offices: list[_Office], work: Path, chunks: list[_Chunk], docs: list[Do
     done = 0
     made: list[Path] = []
     try:
-        for chunk in chunks:  # while the LibreOffices start, if they have not yet
-            _write_input(chunk, inbox)
-        for chunk in sorted(chunks, key=lambda c: -c.cost):  # the longest first: they finish together
-            todo.put(chunk)
         threads = [threading.Thread(target=_work, args=(office, todo, results, outbox, stop, options, timeout),
                                     daemon=True) for office in offices]
         for thread in threads:
             thread.start()
+        for chunk in sorted(chunks, key=lambda c: -c.cost):  # the longest first: they finish together
+            _write_input(chunk, inbox)  # each handed over as soon as it is written
+            todo.put(chunk)
         where: dict[Doc, tuple[_Chunk, int, int]] = {}
         pending = len(chunks)
         while pending:

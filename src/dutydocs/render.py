@@ -89,9 +89,9 @@ class ZipEntry:
         return cls(name, zipfile.ZIP_DEFLATED, zlib.crc32(raw), len(raw), data)
 
     @classmethod
-    def deflate_chunks(cls, name: str, chunks: Iterable[bytes]) -> ZipEntry:
+    def deflate_chunks(cls, name: str, chunks: Iterable[bytes], level: int = DEFLATE_LEVEL) -> ZipEntry:
         """Deflate a part given piece by piece, so a large one never sits in memory uncompressed."""
-        comp = zlib.compressobj(DEFLATE_LEVEL, zlib.DEFLATED, -15)
+        comp = zlib.compressobj(level, zlib.DEFLATED, -15)
         out, crc, size = [], 0, 0
         for chunk in chunks:
             crc = zlib.crc32(chunk, crc)
