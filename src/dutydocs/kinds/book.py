@@ -40,31 +40,38 @@ def template_for(cat: Catalog) -> str:
 def book_items(org: Organisation, person: Person) -> list[dict[str, str]]:
     """Exactly his duties — of every tier he belongs to that fall to him, then his own — and his
     tasks, with the list's codes, grouped by where they come from."""
-    year = org.organ.year
     w = org.wording
     groups = []
     for info in org.book_tiers(person):
-        rows = [{"code": nd.code, "text": nd.duty.text, "due": due_text(nd.duty.due, year),
-                 "evidence": nd.duty.evidence or ""} for nd in org.tier_duties(info, person)]
+        rows = [_duty_row(org, nd) for nd in org.tier_duties(info, person)]
         if rows:
             groups.append({"source": info.tier.name, "duties": rows})
     for div in org.headed_by.get(person.name, []):
-        rows = [{"code": nd.code, "text": nd.duty.text, "due": due_text(nd.duty.due, year),
-                 "evidence": nd.duty.evidence or ""} for nd in horizontal_duties(org, div)]
+        rows = [_duty_row(org, nd) for nd in horizontal_duties(org, div)]
         if rows:
             groups.append({"source": div.name, "duties": rows})
-    own = [{"code": nd.code, "text": nd.duty.text, "due": due_text(nd.duty.due, year),
-            "evidence": nd.duty.evidence or ""} for nd in org.own_duties(person)]
+    own = [_duty_row(org, nd) for nd in org.own_duties(person)]
     if own:
         groups.append({"source": w.text("book", "sources", "own_duty"), "duties": own})
     tasks = book_tasks(org, person)
     if tasks:
-        rows = [{"code": org.task_code(t), "text": t.text, "due": due_text(t.due, year), "evidence": t.evidence or ""}
+        year = org.organ.year
+        rows = [shared(org, ("book-task", id(t)), lambda t=t: {"code": org.task_code(t), "text": t.text,
+                                                                "due": due_text(t.due, year),
+                                                                "evidence": t.evidence or ""})
                 for t in tasks]
         groups.append({"source": w.text("book", "sources", "task"), "duties": rows})
     for n, group in enumerate(groups, 1):
         group["heading"] = f"（{cn_number(n)}）{group['source']}"
     return groups
+
+
+def _duty_row(org: Organisation, nd: Any) -> dict[str, str]:
+    """A duty's row in the books, made and cleaned once for all of them (the catalogue's duty
+    objects live as long as the organisation, so their ids name them)."""
+    return shared(org, ("book-duty", nd.code, id(nd.duty)),
+                  lambda: {"code": nd.code, "text": nd.duty.text, "due": due_text(nd.duty.due, org.organ.year),
+                           "evidence": nd.duty.evidence or ""})
 
 
 def _times_a_year(schedule: Schedule) -> int:

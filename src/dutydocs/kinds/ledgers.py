@@ -7,6 +7,7 @@ catalogue always gives the same workbook.
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 from collections import Counter
 from collections.abc import Iterator
@@ -62,13 +63,17 @@ def _sheet(wb: Any, title: str, caption: str, header: list[str], rows: list[list
     for row in rows:
         ws.append(row)
     body = Font(name=FONT, size=SIZE)
+    styles: dict[str, Any] = {}  # a cell's style, made once and copied: openpyxl hashes every style it is given
     for r in ws.iter_rows(min_row=3, max_row=ws.max_row):
         for cell in r:
+            horizontal = "left" if isinstance(cell.value, str) and ems(cell.value) > 8 else "center"
+            if horizontal in styles:
+                cell._style = copy.copy(styles[horizontal])
+                continue
             cell.font = body
-            cell.alignment = Alignment(vertical="center", wrap_text=True,
-                                       horizontal="left" if isinstance(cell.value, str) and ems(cell.value) > 8
-                                       else "center")
+            cell.alignment = Alignment(vertical="center", wrap_text=True, horizontal=horizontal)
             cell.border = ruled
+            styles[horizontal] = copy.copy(cell._style)
         ws.row_dimensions[r[0].row].height = 15 * max(
             _lines(c.value, w) for c, w in zip(r, widths, strict=False)) + 4
     for i, width in enumerate(widths, 1):
