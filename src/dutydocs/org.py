@@ -6,7 +6,9 @@ Built once from a valid Catalog; the document contexts read only this.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 from .catalog import Positions
 from .errors import Problem, suggest
@@ -65,6 +67,7 @@ class Organisation:
     problems: list[Problem] = field(default_factory=list)
     _pair_index: dict[tuple[int, int], SigningPair] = field(default_factory=dict, repr=False)
     _task_codes: dict[int, str] = field(default_factory=dict, repr=False)
+    _memo: dict[str, Any] = field(default_factory=dict, repr=False)  # indexes made on first use
 
     @property
     def organ(self):
@@ -88,7 +91,25 @@ class Organisation:
         """Sent to a worker process: caches keyed by object identity do not travel."""
         state = dict(self.__dict__)
         state["_task_codes"] = {}
+        state["_memo"] = {}
         return state
+
+    def _index(self, key: str, make: Callable[[], Any]) -> Any:
+        """`make()`, once: the organisation does not change after it is built."""
+        try:
+            return self._memo[key]
+        except KeyError:
+            value = self._memo[key] = make()
+            return value
+
+    def pair_superiors(self, name: str) -> set[str]:
+        """Whom he signs letters with as the subordinate."""
+        def make() -> dict[str, set[str]]:
+            out: dict[str, set[str]] = {}
+            for p in self.pairs:
+                out.setdefault(p.subordinate.name, set()).add(p.superior.name)
+            return out
+        return self._index("pair_superiors", make).get(name, set())
 
     def level_name(self, level: int) -> str:
         lv = self.levels.get(level)
@@ -137,7 +158,13 @@ class Organisation:
         return [NumberedDuty(f"个-{i}", d, person.name) for i, d in enumerate(person.duties, 1)]
 
     def own_tasks(self, person: Person) -> list[Task]:
-        return [t for t in self.catalog.tasks if t.person == person.name]
+        def make() -> dict[str, list[Task]]:
+            out: dict[str, list[Task]] = {}
+            for t in self.catalog.tasks:
+                if t.person:
+                    out.setdefault(t.person, []).append(t)
+            return out
+        return list(self._index("own_tasks", make).get(person.name, ()))
 
     def book_tasks(self, person: Person) -> list[Task]:
         """His annual tasks in his book: those of every tier he belongs to, then his own."""
@@ -182,10 +209,12 @@ class Organisation:
     def horizontal_numbers(self) -> dict[str, int]:
         """The heading number of each part of the list's 横向责任: the common duties are （一）
         when there are any, then each unit with duties of its own. Codes are 横1-2, 横3-1 …"""
-        common = self.catalog.horizontal
-        first = 2 if common and common.duties else 1
-        units = [d.name for d in self.catalog.divisions if d.duties]
-        return {name: n for n, name in enumerate(units, first)}
+        def make() -> dict[str, int]:
+            common = self.catalog.horizontal
+            first = 2 if common and common.duties else 1
+            units = [d.name for d in self.catalog.divisions if d.duties]
+            return {name: n for n, name in enumerate(units, first)}
+        return self._index("horizontal_numbers", make)  # shared: read, never changed
 
     def common_duties(self) -> list[NumberedDuty]:
         common = self.catalog.horizontal
@@ -301,7 +330,7 @@ def _check_record_codes(org: Organisation, positions: Positions) -> list[Problem
 def superiors_of(org: Organisation, person: Person) -> set[str]:
     """Who stands above him: his superiors in letters, the leaders who supervise his unit, its head,
     and the holders of the first post tier (the 第一责任人)."""
-    above = {p.superior.name for p in org.pairs if p.subordinate.name == person.name}
+    above = set(org.pair_superiors(person.name))
     for div in [person.division] + [d.name for d in org.headed_by.get(person.name, [])]:
         if div:
             above |= {s.name for s in org.supervisors_of.get(div, [])}
