@@ -275,3 +275,24 @@ def test_export_refuses_to_overwrite(tmp_path):
     target.write_bytes(b"x")
     result = CliRunner().invoke(cli, ["export", str(target)])
     assert result.exit_code == 1 and "已存在" in result.output and target.read_bytes() == b"x"
+
+
+def test_problems_of_a_sheet_come_in_row_order(tmp_path):
+    """B7 before B10 (not as text, where "B10" < "B7"), and by row before column."""
+    folder = catalogue_with(tmp_path / "c", "花名册.xlsx")
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "花名册"
+    ws.append(["姓名", "职务", "职级", "所在处室", "分管处室", "岗位"])
+    ws.append(["张三", "党组书记", "正厅级", None, None, "党组书记"])
+    for i in range(3, 13):
+        bad = i in (3, 7, 11)
+        ws.append([f"干部{i}", "秘书处副处长", "副处" if bad else "副处级", "秘书外" if i == 11 else "秘书处", None, None])
+    units = wb.create_sheet("处室")
+    units.append(["名称", "类型", "主要负责人"])
+    units.append(["秘书处", "处室", "张三"])
+    wb.save(folder / "花名册.xlsx")
+    with pytest.raises(ProblemsError) as info:
+        load_catalog(folder)
+    keys = [p.key for p in info.value.problems if p.key.startswith("花名册!")]
+    assert keys == ["花名册!C3", "花名册!C7", "花名册!C11", "花名册!D11"], keys

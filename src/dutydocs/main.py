@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -67,5 +68,13 @@ def _report(problems: list[Problem]) -> list[Problem]:
     return sorted(errors_only(problems), key=_order)
 
 
+_CELL = re.compile(r"^(.*)!([A-Z]{1,3})?(\d+)(?::\d+)?$")
+
+
 def _order(p: Problem) -> tuple:
-    return (p.file or "", p.line or 0, p.key)
+    """By file and line; a workbook's problems by sheet, row, then column (B7 before B10)."""
+    cell = _CELL.match(p.key or "")
+    if cell:
+        column = sum((ord(c) - 64) * 26 ** i for i, c in enumerate(reversed(cell[2] or "")))
+        return (p.file or "", p.line or 0, cell[1], int(cell[3]), column, p.key)
+    return (p.file or "", p.line or 0, p.key, 0, 0, "")
