@@ -952,14 +952,20 @@ def make_four_lists(path: Path) -> None:
 
 
 def report_table(doc, var: str, widths: list[float], head: list[str], cells: list[str], styles: list[str],
-                 last: bool = False) -> None:
+                 last: bool = False, whole: bool = False) -> None:
     """A table of the report's rows, or one line saying there are none. The `last` one holds on to
-    the 落款 after it, so the signature never stands alone on a page."""
+    the 落款 after it, so the signature never stands alone on a page; a short one kept `whole` is
+    never split across two pages."""
     tag(doc, f"{{%p if {var} %}}")
     t = table(doc, widths, head, [cells], loop=(f"{{%tr for r in {var} %}}", "{%tr endfor %}"), styles=styles)
     if last:
         for cell in t.rows[2].cells:
             cell.paragraphs[0].paragraph_format.keep_with_next = True
+    if whole:
+        for row in t.rows:
+            for cell in row.cells:
+                for paragraph in cell.paragraphs:
+                    paragraph.paragraph_format.keep_with_next = True
     tag(doc, "{%p else %}")
     para(doc, "{{ none }}", keep_next=last or None)
     tag(doc, "{%p endif %}")
@@ -991,7 +997,8 @@ def make_report(path: Path) -> None:
                  ["{{ r.source }}", "{{ r.text }}", "{{ r.owner }}", "{{ r.due }}", "{{ r.days }}"],
                  ["表格居中", "表格文字", "表格居中", "表格居中", "表格居中"])
     para(doc, "五、{{ headings[4] }}", "Heading 1")
-    report_table(doc, "counts", [78, 78], ["谈话类型", "人次"], ["{{ r.kind }}", "{{ r.n }}"], ["表格居中"] * 2)
+    report_table(doc, "counts", [78, 78], ["谈话类型", "人次"], ["{{ r.kind }}", "{{ r.n }}"], ["表格居中"] * 2,
+                 whole=True)
     para(doc, "六、{{ headings[5] }}", "Heading 1")
     tag(doc, "{%p if unreadable %}")
     para(doc, "{{ unreadable_note }}")

@@ -87,6 +87,8 @@ def test_the_command_prints_and_writes_word_and_excel(tmp_path, monkeypatch):
                        "逾期未完成的整改事项1项；共开展廉政谈话3人次。")
     assert [t for t in text if t][-2:] == ["机关纪委", "2026年6月30日"]  # 落款
     assert [c.text for c in doc.tables[-2].rows[-1].cells] == ["合计", "3"]  # talks by kind, with a total
+    counts = doc.tables[-2]  # short: kept whole on one page, under its heading
+    assert all(p.paragraph_format.keep_with_next for row in counts.rows[:-1] for c in row.cells for p in c.paragraphs)
     behind = doc.tables[1]  # one row a cadre, his codes with recorded/expected; the detail is in the workbook
     assert [[c.text for c in r.cells] for r in behind.rows] == [["姓名", "项数", "记录不足的职责（编号）"],
                                                                 ["李四", "1", "3-2（1/2）"]]
