@@ -142,13 +142,13 @@ def test_bad_rows_are_located_by_sheet_and_cell(tmp_path):
     expected = {
         "花名册!C2": "不认识的取值「正厅」。是不是想写「正厅级」？",
         "花名册!A5": "姓名「李四」重复了",
-        "花名册!D5": "处室「秘书外」没有在 divisions 里定义。是不是想写「秘书处」？",
+        "花名册!D5": "处室「秘书外」没有在处室表或目录的 divisions 里定义。是不是想写「秘书处」？",
         "花名册!E4": "「李四」分管了自己任主要负责人的处室",
         "花名册!A6": "这一行写了内容，却没有姓名",
     }
     for cell, text in expected.items():
         assert any(s.startswith(f"{cell}: ") and text in s for s in said), (cell, said)
-    assert any(s.startswith("花名册!E4: ") and "「综合外」没有在 divisions 里定义" in s for s in said)
+    assert any(s.startswith("花名册!E4: ") and "「综合外」没有在处室表或目录的 divisions 里定义" in s for s in said)
 
 
 def test_the_cli_prints_located_chinese_lines_and_exits_1(tmp_path):

@@ -334,9 +334,15 @@ class _Checker:
             return True
         if section in self.broken:
             return False  # it may be defined in the file that could not be read
-        hint = suggest(name, known) or (f"请先在 {section} 里添加，或改成已有的：{_options(sorted(known))}。" if known
-                                        else f"请先在 {section} 里添加。")
-        self.error(path, f"{what}「{name}」没有在 {section} 里定义。{hint}")
+        problem = self.pos.problem(path, "")
+        # In a roster's cell the clerk works in the workbook: name its sheet as well as the section.
+        place = f" {section} "
+        if "!" in (problem.key or "") and section in ("divisions", "people"):
+            place = f"{'花名册' if section == 'people' else self.unit + '表'}或目录的 {section} "
+        hint = suggest(name, known) or (f"请先在{place}里添加，或改成已有的：{_options(sorted(known))}。" if known
+                                        else f"请先在{place}里添加。")
+        self.problems.append(Problem(problem.file, problem.line, problem.key,
+                                     f"{what}「{name}」没有在{place}里定义。{hint}", "error"))
         return False
 
     _UNIQUE_ADVICE: typing.ClassVar[dict[str, str]] = {
