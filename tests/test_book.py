@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import math
+
 from docx import Document
 
 from dutydocs.contexts import context_for, plan
-from dutydocs.kinds.book import book_items
+from dutydocs.kinds.book import _record_units, book_items
 from dutydocs.output import doc_path
 
 
@@ -52,11 +54,17 @@ def test_record_pages_leave_room_for_the_period_and_start_with_what_is_recorded(
     assert [row["content"] for row in first[: len(recorded)]] == [r.content for r in recorded]
     assert all(row["content"] == "" for row in first[len(recorded):])
     first_page, more = org.wording.get("book", "layout", "record_rows")
+    def height(rows):  # in blank rows: a filled record counts as high as its text makes it
+        filled = [row for row in rows if row["content"]]
+        return len(rows) - len(filled) + math.ceil(sum(_record_units(row) for row in filled))
+
     for period in ctx["periods"]:
-        assert (len(period["rows"]) - first_page) % more == 0  # whole pages
+        assert (height(period["rows"]) - first_page) % more == 0  # whole pages
+    # a record of five lines is two blank rows high, and more
+    assert _record_units({**first[0], "content": "字" * 60}) > 2 > _record_units({**first[0], "content": "字" * 14}) == 1
     # a leader with many frequent duties gets more room than a unit head
     leader = context_for(org, spec_of(org, "沈文澜"))
-    assert len(leader["periods"][0]["rows"]) >= len(ctx["periods"][0]["rows"])
+    assert height(leader["periods"][0]["rows"]) >= height(ctx["periods"][0]["rows"])
 
 
 def test_talk_pages_are_sized_by_whom_he_must_talk_with(sample):

@@ -137,6 +137,16 @@ def test_the_integrity_form_is_filled_and_ruled(year):
     assert [c.text for c in matters.rows[1].cells] == ["2026年1月20日", "个人有关事项年度报告", "按规定报告", "组织处"]
 
 
+def test_the_integrity_form_pads_to_lines_not_rows_so_long_entries_keep_it_on_two_pages():
+    from dutydocs.kinds.integrity import _padded
+
+    short = {"relation": "配偶", "name": "赵某", "born": "1970.01", "political": "群众", "work": "某中学教师"}
+    long = {**short, "work": "某" * 40}  # 40 characters in the 68 mm column (17 a line): three lines
+    assert len(_padded([short], "family", 6)) == 1 + 5
+    assert len(_padded([long], "family", 6)) == 1 + 3
+    assert len(_padded([long, long, long], "family", 6)) == 3 + 1  # always one more to write in
+
+
 def test_the_four_lists_lead_with_the_months_numbers(year):
     _, out, _ = year
     doc = Document(next((out / "四张清单").glob("*.docx")))

@@ -18,7 +18,19 @@ from ..chinese import cn_date, cn_number, due_text
 from ..model import Catalog, Person
 from ..org import Organisation
 from ..schedule import Schedule, schedule_of
-from .base import DocSpec, Kind, book_tasks, clean, common, horizontal_duties, index, numbered, person_label, shared
+from .base import (
+    DocSpec,
+    Kind,
+    book_tasks,
+    clean,
+    common,
+    ems,
+    horizontal_duties,
+    index,
+    numbered,
+    person_label,
+    shared,
+)
 
 # Characters of 楷体 3号 on one line of the cover's value column (96 mm).
 COVER_LINE = 17
@@ -102,8 +114,22 @@ def book_schedules(org: Organisation, person: Person) -> list[Schedule]:
     return out
 
 
+# The record table's columns (mm, scripts/make_templates.py), its table text (10.5 pt: an em is 3.7 mm,
+# a line 15 pt = 5.3 mm; Word's cell margins take 3.8 mm) and its rows, 13 mm at least.
+_RECORD_WIDTHS = {"date": 22, "code": 16, "content": 58, "participants": 24, "evidence": 22, "note": 14}
+_EM, _LINE, _MARGINS, _ROW = 3.7, 5.3, 3.8, 13.0
+
+
+def _record_units(row: dict[str, str]) -> float:
+    """How many blank rows' height a filled record takes: its longest cell wrapped at its column."""
+    lines = max(math.ceil(ems(row[key]) / ((width - _MARGINS) / _EM)) if row[key] else 1
+                for key, width in _RECORD_WIDTHS.items())
+    return max(1.0, (lines * _LINE + 1.5) / _ROW)
+
+
 def _record_rows(expected: float, prefilled: int, layout: dict[str, Any]) -> int:
-    """Ruled rows for one period: room for what he is expected to record, filling whole pages."""
+    """Ruled rows for one period: room for what he is expected to record, filling whole pages.
+    `prefilled` counts the filled records in blank rows' heights."""
     first, more = layout["record_rows"]
     need = max(math.ceil(expected * 1.25), prefilled + 2)
     rows = first
@@ -277,7 +303,8 @@ def context(org: Organisation, spec: DocSpec) -> dict[str, Any]:
         rows = [{"date": due_text(r.date, year), "code": r.duty if r.duty in codes else "", "content": r.content,
                  "participants": r.participants or "", "evidence": r.evidence or "", "note": r.note or ""}
                 for r in inside]
-        rows += [const["blank_record"]] * (_record_rows(expected, len(rows), layout) - len(rows))
+        used = math.ceil(sum(_record_units(row) for row in rows))
+        rows += [const["blank_record"]] * (_record_rows(expected, used, layout) - used)
         periods.append({"title": title, "rows": rows})
     held = mine["talks"]
     talks = [{"date": cn_date(t.date), "place": t.place or "", "talker": _name(org, t.talker),

@@ -3,13 +3,14 @@ blank rows where nothing is known yet, and the log of reported personal matters.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterator
 from typing import Any
 
 from ..chinese import cn_date
 from ..model import Catalog, Integrity
 from ..org import Organisation
-from .base import DocSpec, Kind, clean, common
+from .base import DocSpec, Kind, clean, common, ems
 
 
 def plan(org: Organisation) -> Iterator[DocSpec]:
@@ -21,10 +22,30 @@ def file_name(spec: DocSpec, org: Organisation) -> tuple[str, ...]:
     return f"{spec.seq:03d}", spec.names[0]
 
 
-def _padded(rows: list[dict[str, str]], keys: tuple[str, ...], at_least: int) -> list[dict[str, str]]:
-    """The known rows, then blank ones up to `at_least` (and always one more to write in)."""
-    blank = dict.fromkeys(keys, "")
-    return rows + [dict(blank) for _ in range(max(at_least - len(rows), 1))]
+# The template's column widths (mm, scripts/make_templates.py) and its table text (10.5 pt, so an em
+# is 3.7 mm; Word's cell margins take 3.8 mm): how many characters a line of each column holds.
+_EM, _MARGINS = 3.7, 3.8
+_WIDTHS = {
+    "family": {"relation": 18, "name": 24, "born": 22, "political": 24, "work": 68},
+    "matters": {"date": 32, "category": 28, "content": 66, "received_by": 30},
+    "gifts": {"date": 32, "content": 84, "handling": 40},
+    "talks": {"date": 32, "kind": 28, "talker": 44, "reason": 52},
+}
+
+
+def _row_lines(row: dict[str, str], widths: dict[str, float]) -> int:
+    """How many lines a filled row takes: its longest cell, wrapped at its column's width."""
+    return max(max(1, math.ceil(ems(row[key]) / ((width - _MARGINS) / _EM))) if row[key] else 1
+               for key, width in widths.items())
+
+
+def _padded(rows: list[dict[str, str]], table: str, at_least: int) -> list[dict[str, str]]:
+    """The known rows, then blank ones until the table is `at_least` lines tall (a row of three lines
+    counts three), and always one more to write in: a form of long entries keeps its pages."""
+    widths = _WIDTHS[table]
+    used = sum(_row_lines(row, widths) for row in rows)
+    blank = dict.fromkeys(widths, "")
+    return rows + [dict(blank) for _ in range(max(at_least - used, 1))]
 
 
 def context(org: Organisation, spec: DocSpec) -> dict[str, Any]:
@@ -50,10 +71,10 @@ def context(org: Organisation, spec: DocSpec) -> dict[str, Any]:
         "year_line": w.text("integrity", "year_line"),
         "basics": [{"l1": a[0], "v1": a[1] or "", "l2": b[0], "v2": b[1] or ""} for a, b in zip(basics[::2], basics[1::2],
                                                                                            strict=True)],
-        "family": _padded(family, ("relation", "name", "born", "political", "work"), int(layout["family_rows"])),
-        "matters": _padded(matters, ("date", "category", "content", "received_by"), int(layout["matter_rows"])),
-        "gifts": _padded(gifts, ("date", "content", "handling"), int(layout["gift_rows"])),
-        "talks": _padded(talks, ("date", "kind", "talker", "reason"), int(layout["talk_rows"])),
+        "family": _padded(family, "family", int(layout["family_rows"])),
+        "matters": _padded(matters, "matters", int(layout["matter_rows"])),
+        "gifts": _padded(gifts, "gifts", int(layout["gift_rows"])),
+        "talks": _padded(talks, "talks", int(layout["talk_rows"])),
         "honors": "；".join(form.honors),
         "note": form.note or "",
         "filled_by": w.texts("integrity", "filled_by"),
