@@ -932,18 +932,21 @@ def make_four_lists(path: Path) -> None:
     tag(doc, "{%p endif %}")
     tag(doc, "{%p endfor %}")
     para(doc, "", "正文无缩进")
+    row = ["{{ r.no }}", "{{ r.text }}", "{{ r.data }}", "{{ r.owner }}", "{{ r.due }}"]
     t = table(doc, [10, 80, 30, 16, 20], ["序号", "内容", "数据或佐证", "责任人", "时限"],
               [["{%tr for c in categories %}", "", "", "", ""], ["{{ c.name }}", "", "", "", ""],
-               ["{%tr for r in c.rows %}", "", "", "", ""],
-               ["{{ r.no }}", "{{ r.text }}", "{{ r.data }}", "{{ r.owner }}", "{{ r.due }}"],
+               ["{%tr for r in c.rows %}", "", "", "", ""], ["{%tr if r.last %}", "", "", "", ""], row,
+               ["{%tr else %}", "", "", "", ""], row, ["{%tr endif %}", "", "", "", ""],
                ["{%tr endfor %}", "", "", "", ""], ["{%tr endfor %}", "", "", "", ""]],
               styles=["表格居中", "表格文字", "表格文字", "表格居中", "表格居中"])
-    for r in (1, 2, 3, 5, 6):
+    for r in (1, 2, 3, 4, 6, 8, 9, 10):
         merge_row(t, r, 0, 4)
         t.cell(r, 0).paragraphs[0].style = doc.styles["标签" if r != 2 else "表头"]
     t.cell(2, 0).paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.LEFT
     t.cell(2, 0).paragraphs[0].paragraph_format.keep_with_next = True  # a category's name stays with its rows
-    para(doc, "", "正文无缩进")
+    for cell in t.rows[5].cells:  # the very last row keeps the signature company on its page
+        cell.paragraphs[0].paragraph_format.keep_with_next = True
+    para(doc, "", "正文无缩进", keep_next=True)
     para(doc, "{{ sign }}", "签字", WD_ALIGN_PARAGRAPH.RIGHT)
     finish(doc, path)
 
@@ -983,12 +986,12 @@ def make_report(path: Path) -> None:
                  ["表格居中"] * 4)
     para(doc, "二、{{ headings[1] }}", "Heading 1")
     tag(doc, "{%p if behind %}")
-    para(doc, "{{ behind_note }}")
+    para(doc, "{{ behind_note }}", keep_next=True)
     tag(doc, "{%p endif %}")
     report_table(doc, "behind", [24, 18, 114], ["姓名", "项数", "记录不足的职责（编号）"],
                  ["{{ r.person }}", "{{ r.n }}", "{{ r.codes }}"], ["表格居中", "表格居中", "表格文字"])
     para(doc, "三、{{ headings[2] }}", "Heading 1")
-    para(doc, "{{ talks_line }}")
+    para(doc, "{{ talks_line }}", keep_next=True)
     report_table(doc, "talks", [22, 22, 14, 34, 38, 26], ["责任领导", "责任人", "层面", "应谈时限", "已谈（日期）", "状态"],
                  ["{{ r.superior }}", "{{ r.subordinate }}", "{{ r.level }}", "{{ r.due }}", "{{ r.held }}",
                   "{{ r.status }}"], ["表格居中"] * 6)
@@ -1001,7 +1004,7 @@ def make_report(path: Path) -> None:
                  whole=True)
     para(doc, "六、{{ headings[5] }}", "Heading 1")
     tag(doc, "{%p if unreadable %}")
-    para(doc, "{{ unreadable_note }}")
+    para(doc, "{{ unreadable_note }}", keep_next=True)
     tag(doc, "{%p endif %}")
     report_table(doc, "unreadable", [24, 18, 114], ["姓名", "项数", "未写明频次的职责（编号）"],
                  ["{{ r.person }}", "{{ r.n }}", "{{ r.codes }}"], ["表格居中", "表格居中", "表格文字"], last=True)

@@ -114,3 +114,11 @@ def test_a_printed_book(built):
     register = next(t for t in doc.tables if t.rows[0].cells[-1].text == "对象签字")
     assert len(register.rows) == 1 + loaded.org.wording.get("book", "layout", "register_rows")
     assert "谈心谈话登记表" in titles
+
+
+def test_talk_kind_boxes_break_between_boxes_never_inside_one():
+    from dutydocs.kinds.book import KINDS_BOX_EMS, _boxes
+
+    kinds = ["□一般性廉政谈话", "□任前廉政谈话", "□提醒谈话", "□信访核实谈话", "□诫勉谈话"]
+    assert _boxes(kinds, KINDS_BOX_EMS) == "□一般性廉政谈话　□任前廉政谈话　□提醒谈话　□信访核实谈话\n□诫勉谈话"
+    assert _boxes(kinds[:3], KINDS_BOX_EMS) == "□一般性廉政谈话　□任前廉政谈话　□提醒谈话"

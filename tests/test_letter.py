@@ -90,7 +90,9 @@ def test_a_printed_letter_reads_as_a_clerk_expects(built):
     assert text[start:end] == [f"{i}．{t}" for i, t in enumerate(letter_duties(org, pair), 1)]
     sign = doc.tables[-1]
     assert [c.text for c in sign.rows[0].cells] == ["责任领导（签字）：", "责任人（签字）："]
-    assert sign.cell(2, 0).text == "中共江南省人大常委会机关党组（盖章）" and sign.cell(2, 1).text == ""
+    # the body's name on one line, （盖章） under it: the column holds 13 characters of 三号
+    assert sign.cell(2, 0).text == "中共江南省人大常委会机关党组\n（盖章）" and sign.cell(2, 1).text == ""
+    assert "<w:br/>" in sign.cell(2, 0)._tc.xml
     assert [c.text for c in sign.rows[3].cells] == ["年　　月　　日"] * 2
 
 
@@ -103,3 +105,11 @@ def test_each_level_prints_its_own_assessment(built):
     assert seen[1].startswith("机关党组年底对照本责任书")
     assert seen[2].startswith("分管领导年底对照本责任书")
     assert seen[3].startswith("机关党委年底对照本责任书对党支部书记履责情况进行考核")
+
+
+def test_a_long_seal_line_breaks_before_its_bracket_and_a_short_one_stays_whole():
+    from dutydocs.kinds.letter import _fit_seal
+
+    assert _fit_seal("中共清河市教育局党组（盖章）") == "中共清河市教育局党组\n（盖章）"  # 14: one too many
+    assert _fit_seal("青石镇党委（盖章）") == "青石镇党委（盖章）"
+    assert _fit_seal("中共清河市教育局党组委员会机关") == "中共清河市教育局党组委员会机关"  # nothing to break at

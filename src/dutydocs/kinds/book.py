@@ -86,6 +86,22 @@ def _duty_row(org: Organisation, nd: Any) -> dict[str, str]:
                            "evidence": nd.duty.evidence or ""})
 
 
+# Characters of table text (五号) on one line of the talk record's 谈话类型 cell (132 mm).
+KINDS_BOX_EMS = 33
+
+
+def _boxes(items: list[str], width: float) -> str:
+    """Tick boxes on as few lines as fit `width` characters, each line broken between two boxes,
+    never inside one (□诫勉谈 / 话)."""
+    lines: list[str] = []
+    for item in items:
+        if lines and ems(lines[-1] + "　" + item) <= width:
+            lines[-1] += "　" + item
+        else:
+            lines.append(item)
+    return "\n".join(lines)
+
+
 def _times_a_year(schedule: Schedule) -> int:
     """How often a duty is recorded in a year: as its schedule says, else once."""
     if schedule.kind == "times":
@@ -214,7 +230,7 @@ def _constant(org: Organisation) -> dict[str, Any]:
     layout = w.get("book", "layout")
     period = w.get("periods", organ.record_period)
     titles = [w.text("periods", organ.record_period, "titles", i) for i in range(len(period["titles"]))]
-    kinds_box = "　".join(f"□{k}" for k in w.get("talks", "kinds"))
+    kinds_box = _boxes([f"□{k}" for k in w.get("talks", "kinds")], KINDS_BOX_EMS)
     review_lines = int(layout["review_lines"][organ.record_period])
     return {
         "layout": layout,

@@ -86,6 +86,10 @@ def context(org: Organisation, spec: DocSpec) -> dict[str, Any]:
         for i, row in enumerate(rows, 1):
             row["no"] = str(i)
         categories.append({"name": name, "rows": rows or [{"no": "", "text": "", "data": "", "owner": "", "due": ""}]})
+    for category in categories:
+        for row in category["rows"]:
+            row["last"] = False
+    categories[-1]["rows"][-1]["last"] = True  # the last row holds on to the signature under the table
     ctx = {
         **common(org),
         "title": (title := w.texts("four_lists", "title", 月=str(report.month))),

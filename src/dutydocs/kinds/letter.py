@@ -14,7 +14,19 @@ from typing import Any
 from ..chinese import cn_number, due_text
 from ..model import Catalog, Task
 from ..org import NumberedDuty, Organisation, SigningPair
-from .base import DocSpec, Kind, clean, common, horizontal_duties, index, numbered, own_tasks, person_label, shared
+from .base import (
+    DocSpec,
+    Kind,
+    clean,
+    common,
+    ems,
+    horizontal_duties,
+    index,
+    numbered,
+    own_tasks,
+    person_label,
+    shared,
+)
 
 
 def plan(org: Organisation) -> Iterator[DocSpec]:
@@ -102,8 +114,21 @@ def _level_parts(org: Organisation, number: int) -> dict[str, Any]:
                     for body in {w.words["上级纪检"], w.words["纪检"]}},
         "sign": shared(org, ("letter-sign", number), lambda: {
             "superior": w.text("letter", "sign_superior"), "subordinate": w.text("letter", "sign_subordinate"),
-            "seal": w.level(number, "seal", clauses), "date": w.text("letter", "date")}),
+            "seal": _fit_seal(w.level(number, "seal", clauses)), "date": w.text("letter", "date")}),
     }
+
+
+# Characters of the 签字 style (三号, 16 pt) on one line of the signature table's half (78 mm).
+SIGN_EMS = 13
+
+
+def _fit_seal(seal: str) -> str:
+    """The seal line, broken before its last bracket when it is longer than the column: the body's
+    name on one line and （盖章） under it, never a word split as 党组（盖 / 章）."""
+    head, bracket, tail = seal.rpartition("（")
+    if ems(seal) <= SIGN_EMS or not bracket or not head.strip():
+        return seal
+    return f"{head}\n（{tail}"
 
 
 def context(org: Organisation, spec: DocSpec) -> dict[str, Any]:
