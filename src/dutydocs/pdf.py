@@ -31,6 +31,7 @@ import io
 import json
 import os
 import queue
+import re
 import shutil
 import signal
 import subprocess
@@ -182,7 +183,7 @@ def convert(sources: list[Path], out_dir: Path, base: Path | None = None, timeou
         staged = []
         for i, src in enumerate(sources):
             dest = inbox / f"{i:06d}.docx"
-            shutil.copyfile(src, dest)
+            dest.write_bytes(for_office(src.read_bytes()))
             staged.append(dest)
         cmd = [soffice, _new_profile(profile), "--headless", "--norestore",
                "--convert-to", _filter(pdfa, keep_blank_pages=keep_blank_pages), "--outdir", str(outbox),
@@ -438,9 +439,44 @@ def _write_input(chunk: _Chunk, inbox: Path) -> None:
 
     chunk.source = inbox / f"{chunk.number:05d}.docx"
     if len(chunk.docs) == 1:
-        shutil.copyfile(chunk.docs[0].source, chunk.source)
+        chunk.source.write_bytes(for_office(chunk.docs[0].source.read_bytes()))
     else:
-        chunk.source.write_bytes(bundle_docs([d.source for d in chunk.docs], marks=MARK))
+        chunk.source.write_bytes(for_office(bundle_docs([d.source for d in chunk.docs], marks=MARK)))
+
+
+# LibreOffice (to 26.04 at least) loses rows of a table whose heading row repeats on each page when a
+# row that may not break across pages meets the foot of a page: the row is cut off below the table
+# and the rows after it vanish (CollaboraOnline/online#16066, #11629). Word keeps such rows whole
+# and moves them on. In what LibreOffice is given, the body rows of those tables may break: every
+# row prints, and the heading still repeats. The .docx files themselves keep their rows whole.
+_TABLE = re.compile(r"<w:tbl>.*?</w:tbl>", re.S)
+_ROW = re.compile(r"<w:tr[ >].*?</w:tr>", re.S)
+_CANT_SPLIT = re.compile(r'<w:cantSplit(?: w:val="(?:true|1|on)")?/>')
+
+
+def _rows_may_break(xml: str) -> str:
+    def table(m: re.Match) -> str:
+        text = m.group(0)
+        if "<w:tblHeader" not in text or "<w:cantSplit" not in text:
+            return text
+        return _ROW.sub(lambda r: r.group(0) if "<w:tblHeader" in r.group(0) else _CANT_SPLIT.sub("", r.group(0)),
+                        text)
+    return _TABLE.sub(table, xml) if "<w:tblHeader" in xml else xml
+
+
+def for_office(docx: bytes) -> bytes:
+    """A .docx as LibreOffice is given it to make a PDF: see _rows_may_break."""
+    with zipfile.ZipFile(io.BytesIO(docx)) as src:
+        xml = src.read("word/document.xml").decode("utf-8")
+        fixed = _rows_may_break(xml)
+        if fixed == xml:
+            return docx
+        out = io.BytesIO()
+        with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as dst:
+            for info in src.infolist():
+                data = fixed.encode("utf-8") if info.filename == "word/document.xml" else src.read(info)
+                dst.writestr(info.filename, data)
+        return out.getvalue()
 
 
 # ---------------------------------------------------------------- cutting and joining PDFs
