@@ -108,6 +108,10 @@ def test_the_ledger_lists_every_item_and_highlights_the_overdue(year):
     assert ws.sheet_properties.pageSetUpPr.fitToPage and ws.print_title_rows == "$1:$2"
     assert "A1:O1" in {str(r) for r in ws.merged_cells.ranges}
     assert ws["D3"].alignment.wrap_text and ws.oddFooter.center.text == "第 &P 页，共 &N 页"
+    # fifteen columns within 190 character widths (about 1.9 mm each): fitted to the 272 mm of an A4
+    # landscape line, 11 pt 宋体 prints at 8 pt or more, not the 5 pt of wide columns
+    widths = [ws.column_dimensions[openpyxl.utils.get_column_letter(i)].width for i in range(1, 16)]
+    assert sum(widths) <= 190 and 11 * 272 / (sum(widths) * 1.9) >= 8
 
 
 def test_the_talk_ledger_counts_by_kind_period_and_talker(year):

@@ -136,7 +136,7 @@ def make_advice_ledger(org: Organisation, spec: DocSpec) -> bytes:
               r["item"].status + (w.text("advice", "ledger_overdue") if r["late"] and r["item"].status != "已完成" else ""),
               r["late"] or None, cn_date(r["item"].closed), r["item"].evidence or "", r["item"].approver or ""]
              for i, r in enumerate(rows, 1)]
-    ws = _sheet(wb, "销号台账", caption, ADVICE_HEADER, table, [5, 14, 5, 34, 34, 9, 14, 28, 14, 40, 10, 6, 14, 30, 12],
+    ws = _sheet(wb, "销号台账", caption, ADVICE_HEADER, table, [4, 12, 4, 22, 22, 7, 10, 18, 12, 24, 9, 5, 12, 18, 7],
                 first=True)
     for i, r in enumerate(rows, 3):
         if r["late"] and r["item"].status != "已完成":
