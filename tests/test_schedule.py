@@ -48,3 +48,15 @@ def test_the_structured_field_wins_then_the_deadline_then_the_text():
     assert schedule_of(None, "适时", "每季度研究1次", 2026, WORDS).per_year == 4  # the text says it
     unreadable = schedule_of(None, "适时", "抓好落实", 2026, WORDS)
     assert unreadable.kind == "unknown" and unreadable.read_from == "适时"
+
+
+def test_a_frequency_within_some_months_counts_only_those_months():
+    weekly = schedule_of(None, "4月至8月", "招生期间每周听取1次招生进度汇报。", 2026, WORDS)
+    assert (weekly.window, weekly.read_from, weekly.times_a_year) == ((4, 8), "4月至8月每周", 52 * 5 // 12)
+    assert [weekly.expected(D(2026, m, 28 if m == 2 else 30), 2026) for m in (2, 3, 4, 6, 9)] == [0, 0, 4, 13, 21]
+    assert weekly.expected(D(2027, 1, 5), 2026) == 21
+    assert schedule_of(None, None, "4月至8月招生期间每周听取1次汇报。", 2026, WORDS).window == (4, 8)
+    # in the text a dash may name a quarter, not a window: only the due field reads it so
+    assert schedule_of(None, None, "每月1次（1—3月为集中整治期）", 2026, WORDS).window is None
+    assert schedule_of(None, "3—5月", "每周巡查1次", 2026, WORDS).window == (3, 5)
+    assert schedule_of(None, "全年", "每季度1次", 2026, WORDS).window is None

@@ -18,6 +18,7 @@ Kind = Literal["times", "deadlines", "event", "ongoing", "unknown"]
 
 _DEADLINE = re.compile(r"(\d{1,2})\s*月\s*(?:(\d{1,2})\s*日|底|末)?\s*(?:前|之前|以前)")
 _COUNT = re.compile(r"(?:至少|不少于|不低于)?\s*(\d+|[一二两三四五六七八九十])\s*次")
+_WINDOW = re.compile(r"(\d{1,2})\s*月?\s*(?:至|到|—|－|-|~|～)\s*(\d{1,2})\s*月")
 _CN = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
 
 
@@ -27,6 +28,15 @@ class Schedule:
     per_year: int = 0  # for "times"
     deadlines: tuple[dt.date, ...] = field(default_factory=tuple)  # for "deadlines"
     read_from: str = ""  # the words it was read from, to show the clerk
+    window: tuple[int, int] | None = None  # for "times": only in these months (4月至8月), first and last
+
+    @property
+    def times_a_year(self) -> int:
+        """For "times": how many in the whole year, its window only if it has one."""
+        if self.window is None:
+            return self.per_year
+        first, last = self.window
+        return self.per_year * (last - first + 1) // 12
 
     def expected(self, as_of: dt.date, year: int) -> int | None:
         """How many records should exist by `as_of` (None: not countable)."""
@@ -35,10 +45,13 @@ class Schedule:
         if self.kind != "times":
             return None
         if as_of.year > year:
-            return self.per_year
+            return self.times_a_year
         if as_of.year < year:
             return 0
         months = as_of.month - (0 if as_of.day == calendar.monthrange(as_of.year, as_of.month)[1] else 1)
+        if self.window is not None:  # the months of the window that have passed
+            first, last = self.window
+            months = max(0, min(months, last) - first + 1)
         return self.per_year * months // 12
 
 
@@ -89,4 +102,20 @@ def schedule_of(frequency: str | None, due: dt.date | str | None, text: str, yea
         if found.kind != "unknown":
             return found
     found = read(text, year, words)
+    if found.kind == "times":  # 招生期间每周 with due 4月至8月: weekly within those months only
+        window = _window(str(due or "")) or _window(text, strict=True)
+        if window:
+            return Schedule("times", found.per_year, read_from=f"{window[0]}月至{window[1]}月{found.read_from}",
+                            window=window)
     return found if found.kind in ("times", "event") else Schedule("unknown", read_from=str(due or ""))
+
+
+def _window(text: str, strict: bool = False) -> tuple[int, int] | None:
+    """The months a text limits itself to (4月至8月, 3—5月), when it says so and they make sense. In
+    a duty's own text (`strict`) only 至/到 count: 1—3月 there may name a quarter, not a window."""
+    m = _WINDOW.search(text)
+    if m and strict and not re.search(r"至|到", m.group(0)):
+        return None
+    if m and 1 <= int(m.group(1)) < int(m.group(2)) <= 12:
+        return int(m.group(1)), int(m.group(2))
+    return None

@@ -105,7 +105,7 @@ def _boxes(items: list[str], width: float) -> str:
 def _times_a_year(schedule: Schedule) -> int:
     """How often a duty is recorded in a year: as its schedule says, else once."""
     if schedule.kind == "times":
-        return schedule.per_year
+        return schedule.times_a_year
     if schedule.kind == "deadlines":
         return len(schedule.deadlines)
     return 1
