@@ -122,3 +122,13 @@ def test_talk_kind_boxes_break_between_boxes_never_inside_one():
     kinds = ["□一般性廉政谈话", "□任前廉政谈话", "□提醒谈话", "□信访核实谈话", "□诫勉谈话"]
     assert _boxes(kinds, KINDS_BOX_EMS) == "□一般性廉政谈话　□任前廉政谈话　□提醒谈话　□信访核实谈话\n□诫勉谈话"
     assert _boxes(kinds[:3], KINDS_BOX_EMS) == "□一般性廉政谈话　□任前廉政谈话　□提醒谈话"
+
+
+def test_ledger_pages_of_the_book_count_filled_rows_by_their_height():
+    from dutydocs.kinds.book import _FIX_WIDTHS, _blanks_left
+
+    short = {"problem": "台账不全", "measure": "补齐", "owner": "王五", "due": "6月底前", "status": "", "closed": ""}
+    long = {**short, "problem": "字" * 60}  # eight lines of the 33 mm column: about three rows high
+    assert _blanks_left([short], _FIX_WIDTHS, 10) == 9
+    assert _blanks_left([long], _FIX_WIDTHS, 10) == 7
+    assert _blanks_left([long] * 4, _FIX_WIDTHS, 10) == 3  # always some to write in

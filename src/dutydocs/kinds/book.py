@@ -136,11 +136,26 @@ _RECORD_WIDTHS = {"date": 22, "code": 16, "content": 58, "participants": 24, "ev
 _EM, _LINE, _MARGINS, _ROW = 3.7, 5.3, 3.8, 13.0
 
 
-def _record_units(row: dict[str, str]) -> float:
-    """How many blank rows' height a filled record takes: its longest cell wrapped at its column."""
+_CHECK_WIDTHS = {"date": 18, "method": 16, "matter": 28, "findings": 28, "opinion": 25, "owner": 15, "checker": 15}
+_FIX_WIDTHS = {"problem": 33, "measure": 33, "owner": 15, "due": 16, "status": 28, "closed": 20}
+_LEDGER_ROW = 17.0  # mm: the rows of 监督检查记录 and 问题整改台账
+
+
+def _units(row: dict[str, str], widths: dict[str, float], row_mm: float) -> float:
+    """How many blank rows' height a filled row takes: its longest cell wrapped at its column."""
     lines = max(math.ceil(ems(row[key]) / ((width - _MARGINS) / _EM)) if row[key] else 1
-                for key, width in _RECORD_WIDTHS.items())
-    return max(1.0, (lines * _LINE + 1.5) / _ROW)
+                for key, width in widths.items())
+    return max(1.0, (lines * _LINE + 1.5) / row_mm)
+
+
+def _record_units(row: dict[str, str]) -> float:
+    return _units(row, _RECORD_WIDTHS, _ROW)
+
+
+def _blanks_left(rows: list[dict[str, str]], widths: dict[str, float], room: int) -> int:
+    """Blank rows after the filled ones so that the table is `room` rows high (at least 3 to write in)."""
+    used = math.ceil(sum(_units(row, widths, _LEDGER_ROW) for row in rows))
+    return max(3, room - used)
 
 
 def _record_rows(expected: float, prefilled: int, layout: dict[str, Any]) -> int:
@@ -337,11 +352,12 @@ def context(org: Organisation, spec: DocSpec) -> dict[str, Any]:
                "findings": c.findings or "", "opinion": c.opinion or "", "owner": c.owner or "",
                "checker": c.checker or "", "no": str(i)}
               for i, c in enumerate(mine["checks"], 1)]
-    checks += _numbered_blanks(org, "checks", _CHECK, len(checks) + 1, max(3, int(layout["check_rows"]) - len(checks)))
+    checks += _numbered_blanks(org, "checks", _CHECK, len(checks) + 1,
+                               _blanks_left(checks, _CHECK_WIDTHS, int(layout["check_rows"])))
     fixes = [{"problem": r.problem, "measure": r.measure or "", "owner": r.owner or person.name,
               "due": due_text(r.due, year), "status": r.status or "", "closed": cn_date(r.closed), "no": str(i)}
              for i, r in enumerate(mine["fixes"], 1)]
-    fixes += _numbered_blanks(org, "fixes", _FIX, len(fixes) + 1, max(3, int(layout["fix_rows"]) - len(fixes)))
+    fixes += _numbered_blanks(org, "fixes", _FIX, len(fixes) + 1, _blanks_left(fixes, _FIX_WIDTHS, int(layout["fix_rows"])))
     reviewer = next((info.tier.reviewed_by for info in org.post_tiers(person) if info.tier.reviewed_by), None)
     if reviewer is None:
         reviewer = w.words["上级纪检"] if org.leads_discipline_body(person) else w.words["纪检"]
