@@ -169,6 +169,13 @@ def _label(org: Organisation, name: str) -> str:
     return person_label(person) if person else name
 
 
+def _two_lines(org: Organisation, name: str) -> str:
+    """A person in a narrow ledger cell: the name, the post under it (one way for every title,
+    with or without brackets of its own)."""
+    person = org.people.get(name)
+    return f"{person.name}\n{person.display_title}" if person and person.display_title else name
+
+
 def make_talk_ledger(org: Organisation, spec: DocSpec) -> bytes:
     from openpyxl import Workbook
 
@@ -181,7 +188,7 @@ def make_talk_ledger(org: Organisation, spec: DocSpec) -> bytes:
     caption = w.text("talk_ledger", "title", 截至=cn_date(org.as_of()))
     wb = Workbook()
     _sheet(wb, "谈话登记", caption, TALK_HEADER,
-           [[i, cn_date(t.date), t.kind, _label(org, t.talker), _label(org, t.target), t.reason or "", t.place or "",
+           [[i, cn_date(t.date), t.kind, _two_lines(org, t.talker), _two_lines(org, t.target), t.reason or "", t.place or "",
              t.content or "", t.response or "", t.recorder or ""] for i, t in enumerate(talks, 1)],
            [5, 14, 12, 20, 22, 22, 14, 44, 30, 8], first=True)
     by_period = Counter((t.kind, (t.date.month - 1) // months) for t in talks if t.date.year == org.organ.year)
