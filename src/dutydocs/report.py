@@ -144,6 +144,16 @@ def supervision(loaded: Loaded, as_of: dt.date) -> Report:
     return report
 
 
+WORD_JOINER = "\u2060"
+
+
+def _unbroken(code: str) -> str:
+    """A code kept on one line (年 / 3-4, 3- / 11 are not broken): word joiners between its
+    characters, which Word and LibreOffice honour and nobody sees. Lines break at the 、 between codes
+    (a zero-width space after it: a digit after 、 is no break opportunity of its own)."""
+    return WORD_JOINER.join(code)
+
+
 def context(loaded: Loaded, report: Report) -> dict[str, Any]:
     """What the report's Word template prints."""
     w = loaded.org.wording
@@ -155,7 +165,8 @@ def context(loaded: Loaded, report: Report) -> dict[str, Any]:
         out: dict[str, list[str]] = {}
         for r in rows:
             out.setdefault(r.person, []).append(f"{r.code}（{r.recorded}/{r.expected}）" if counts else r.code)
-        return [{"person": name, "codes": "、".join(codes), "n": str(len(codes))} for name, codes in out.items()]
+        return [{"person": name, "codes": "、\u200b".join(map(_unbroken, codes)), "n": str(len(codes))}
+                for name, codes in out.items()]
 
     persons = report.by_person()
     ctx = {
