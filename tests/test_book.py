@@ -111,6 +111,10 @@ def test_a_printed_book(built):
     assert [c.text for c in record.rows[1].cells][:3] == ["2月18日", first.duty, first.content]
     fixes = next(t for t in doc.tables if t.rows[0].cells[-1].text == "销号\n日期")
     assert [c.text for c in fixes.rows[0].cells] == ["序号", "存在问题", "整改措施", "责任人", "整改\n时限", "整改情况", "销号\n日期"]
+    # the narrow date columns of his ledgers print the day without the book's year (2026年4月/16日 broke)
+    assert fixes.rows[1].cells[-1].text == "5月8日"
+    checks = next(t for t in doc.tables if t.rows[0].cells[-1].text == "检查人")
+    assert checks.rows[1].cells[1].text == "4月16日"
     register = next(t for t in doc.tables if t.rows[0].cells[-1].text == "对象签字")
     assert len(register.rows) == 1 + loaded.org.wording.get("book", "layout", "register_rows")
     assert "谈心谈话登记表" in titles

@@ -29,6 +29,8 @@ def test_deadlines_are_read_as_dates_of_the_year():
     assert read("7月底前、12月底前", 2026, WORDS).deadlines == (D(2026, 7, 31), D(2026, 12, 31))
     assert read("3月15日前", 2026, WORDS).deadlines == (D(2026, 3, 15),)
     assert read("2月底前", 2026, WORDS).deadlines == (D(2026, 2, 28),)
+    assert [read(f"4月{x}前", 2026, WORDS).deadlines for x in ("上旬", "中旬", "下旬")] == [
+        (D(2026, 4, 10),), (D(2026, 4, 20),), (D(2026, 4, 30),)]
 
 
 @pytest.mark.parametrize(("text", "as_of", "expected"), [

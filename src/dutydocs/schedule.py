@@ -16,7 +16,8 @@ from typing import Literal
 
 Kind = Literal["times", "deadlines", "event", "ongoing", "unknown"]
 
-_DEADLINE = re.compile(r"(\d{1,2})\s*月\s*(?:(\d{1,2})\s*日|底|末)?\s*(?:前|之前|以前)")
+_DEADLINE = re.compile(r"(\d{1,2})\s*月\s*(?:(\d{1,2})\s*日|底|末|(上旬|中旬|下旬))?\s*(?:前|之前|以前)")
+_TENDAYS = {"上旬": 10, "中旬": 20}  # 下旬前 is the month's end
 _COUNT = re.compile(r"(?:至少|不少于|不低于)?\s*(\d+|[一二两三四五六七八九十])\s*次")
 _WINDOW = re.compile(r"(\d{1,2})\s*月?\s*(?:至|到|—|－|-|~|～)\s*(\d{1,2})\s*月")
 _CN = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
@@ -79,7 +80,7 @@ def read(text: str, year: int, words: dict) -> Schedule:
             return Schedule("times", per_year=int(phrases[phrase]) * times, read_from=said)
     found = []
     for m in _DEADLINE.finditer(text):
-        month, day = int(m.group(1)), m.group(2)
+        month, day = int(m.group(1)), m.group(2) or _TENDAYS.get(m.group(3) or "")
         if 1 <= month <= 12:
             last = calendar.monthrange(year, month)[1]
             found.append(dt.date(year, month, min(int(day), last) if day else last))

@@ -348,14 +348,14 @@ def context(org: Organisation, spec: DocSpec) -> dict[str, Any]:
             talks.append({"date": "", "place": "", "talker": person_label(person), "target": person_label(other),
                           "kind": kinds_box, "content": "", "response": "", "recorder": ""})
     talks += const["spare_talks"]
-    checks = [{"date": cn_date(c.date), "method": c.method or "", "matter": c.matter or "",
+    checks = [{"date": due_text(c.date, year), "method": c.method or "", "matter": c.matter or "",
                "findings": c.findings or "", "opinion": c.opinion or "", "owner": c.owner or "",
                "checker": c.checker or "", "no": str(i)}
               for i, c in enumerate(mine["checks"], 1)]
     checks += _numbered_blanks(org, "checks", _CHECK, len(checks) + 1,
                                _blanks_left(checks, _CHECK_WIDTHS, int(layout["check_rows"])))
     fixes = [{"problem": r.problem, "measure": r.measure or "", "owner": r.owner or person.name,
-              "due": due_text(r.due, year), "status": r.status or "", "closed": cn_date(r.closed), "no": str(i)}
+              "due": due_text(r.due, year), "status": r.status or "", "closed": due_text(r.closed, year) if r.closed else "", "no": str(i)}
              for i, r in enumerate(mine["fixes"], 1)]
     fixes += _numbered_blanks(org, "fixes", _FIX, len(fixes) + 1, _blanks_left(fixes, _FIX_WIDTHS, int(layout["fix_rows"])))
     reviewer = next((info.tier.reviewed_by for info in org.post_tiers(person) if info.tier.reviewed_by), None)
