@@ -136,3 +136,11 @@ def test_ledger_pages_of_the_book_count_filled_rows_by_their_height():
     assert _blanks_left([short], _FIX_WIDTHS, 10) == 9
     assert _blanks_left([long], _FIX_WIDTHS, 10) == 7
     assert _blanks_left([long] * 4, _FIX_WIDTHS, 10) == 3  # always some to write in
+
+
+def test_a_long_name_with_its_post_breaks_before_the_post_in_the_talk_record():
+    from dutydocs.kinds.book import _in_cell
+
+    assert _in_cell("邓宏伟（机械工程学院党委书记）") == "邓宏伟\n（机械工程学院党委书记）"
+    assert _in_cell("陈思远　党委办公室（董事会办公室）主任") == "陈思远\n党委办公室（董事会办公室）主任"
+    assert _in_cell("张三（党组书记）") == "张三（党组书记）"

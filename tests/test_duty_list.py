@@ -61,3 +61,11 @@ def test_landscape_is_an_option(tmp_path):
     section = the_list(loaded, tmp_path / "out").sections[0]
     assert (round(section.page_width.mm), round(section.page_height.mm)) == (297, 210)
     assert [round(m.mm) for m in (section.left_margin, section.right_margin)] == [37, 35]
+
+
+def test_a_unit_too_long_for_the_owner_column_breaks_before_its_bracket():
+    from dutydocs.kinds.duty_list import _at_bracket
+
+    assert _at_bracket("党委办公室（校长办公室）") == ["党委办公室", "（校长办公室）"]
+    assert _at_bracket("组织部") == ["组织部"] and _at_bracket("办公室（一）") == ["办公室（一）"]
+    assert _at_bracket("（党支部）书记兼主任") == ["（党支部）书记兼主任"]  # nothing before the bracket to keep

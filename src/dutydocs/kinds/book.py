@@ -305,6 +305,21 @@ def _join(names: list[str]) -> str:
     return ("；" if any("、" in n for n in names) else "、").join(names)
 
 
+# Characters of table text (五号) on a line of the talk record's name cells (54 mm).
+NAME_EMS = 13
+
+
+def _in_cell(label: str) -> str:
+    """A name with its post, on two lines when one is too short: 邓宏伟 / （机械工程学院党委书记）,
+    never 党委书 / 记."""
+    if ems(label) <= NAME_EMS:
+        return label
+    if "　" in label:
+        return label.replace("　", "\n", 1)
+    head, bracket, tail = label.partition("（")
+    return f"{head}\n（{tail}" if bracket and head else label
+
+
 def _name(org: Organisation, name: str) -> str:
     person = org.people.get(name)
     return person_label(person) if person else name
@@ -338,14 +353,15 @@ def context(org: Organisation, spec: DocSpec) -> dict[str, Any]:
         rows += [const["blank_record"]] * (_record_rows(expected, used, layout) - used)
         periods.append({"title": title, "rows": rows})
     held = mine["talks"]
-    talks = [{"date": cn_date(t.date), "place": t.place or "", "talker": _name(org, t.talker),
-              "target": _name(org, t.target), "kind": t.kind, "content": t.content or "",
+    talks = [{"date": cn_date(t.date), "place": t.place or "", "talker": _in_cell(_name(org, t.talker)),
+              "target": _in_cell(_name(org, t.target)), "kind": t.kind, "content": t.content or "",
               "response": t.response or "", "recorder": t.recorder or ""} for t in held]
     talked = {t.target for t in held if t.talker == person.name}
     kinds_box = const["kinds_box"]
     for other in _talk_partners(org, person):
         if other.name not in talked:
-            talks.append({"date": "", "place": "", "talker": person_label(person), "target": person_label(other),
+            talks.append({"date": "", "place": "", "talker": _in_cell(person_label(person)),
+                          "target": _in_cell(person_label(other)),
                           "kind": kinds_box, "content": "", "response": "", "recorder": ""})
     talks += const["spare_talks"]
     checks = [{"date": due_text(c.date, year), "method": c.method or "", "matter": c.matter or "",
