@@ -381,3 +381,28 @@ def test_every_row_of_a_table_with_a_repeated_heading_prints(tmp_path):
     firsts = [re.sub(r"\s", "", max((c.text for c in r.cells), key=len))[:12] for r in rows]
     assert len(firsts) > 100 and [f for f in firsts if f not in text] == []
     assert "完成个人有关事项报告，报告情况告知派驻纪检监察组。" in text
+
+
+def test_no_punctuation_is_lost_at_the_end_of_a_full_line(tmp_path):
+    """At 0.25 pt condensed, LibreOffice dropped a 、 that fell just past a full 28-character line
+    (the sample's 1-02 printed 社会建设委员会办公室 / 代表培训中心); condensed 0.3 pt it hangs it, as
+    Word does, and every line still holds 28 characters."""
+    from click.testing import CliRunner
+
+    from dutydocs.cli import cli
+
+    out = tmp_path / "out"
+    result = CliRunner().invoke(cli, ["build", "-o", str(out), "--only", "责任书", "--pdf"])
+    assert result.exit_code == 0, result.output
+    lost = []
+    for docx in sorted((out / "责任书").glob("*.docx")):
+        doc = Document(docx)
+        text = "".join([p.text for p in doc.paragraphs] + [c.text for t in doc.tables for r in t.rows for c in r.cells])
+        pdf = out / "PDF" / "责任书" / docx.with_suffix(".pdf").name
+        printed = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+        lost += [(docx.name, ch) for ch in "。，、；：" if text.count(ch) != printed.count(ch)]
+    assert lost == []
+    page = subprocess.run(["pdftotext", "-layout", "-f", "1", "-l", "1", str(out / "PDF" / "责任书" / "1-02-沈文澜-韩雪梅.pdf"),
+                           "-"], capture_output=True, text=True, check=True).stdout
+    assert "社会建设委员会办公室、" in page
+    assert "度党风廉政建设工作的部署，结合责任人岗位职责，签订本责任" in page  # 28 a line
