@@ -7,6 +7,7 @@ kind of document touches its own module, its template and its section of wording
 
 from __future__ import annotations
 
+import math
 import re
 import weakref
 from collections.abc import Callable, Iterator
@@ -26,6 +27,15 @@ _BAD_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 def ems(text: str) -> float:
     """How wide a line of text is, in characters of its size: Chinese full, Latin and digits half."""
     return sum(0.5 if ord(ch) < 0x2E80 else 1.0 for ch in text)
+
+
+# Table text (五号, 10.5 pt) is 3.7 mm an em; Word's cell margins take 3.8 mm of a column.
+TABLE_EM_MM, CELL_MARGINS_MM = 3.7, 3.8
+
+
+def cell_lines(text: str, width_mm: float, em_mm: float = TABLE_EM_MM) -> int:
+    """How many lines a cell's text takes, wrapped at its column's width (one when empty)."""
+    return max(1, math.ceil(ems(text) / ((width_mm - CELL_MARGINS_MM) / em_mm))) if text else 1
 
 
 def too_long(text: str, size_pt: float, width_pt: float) -> bool:

@@ -22,6 +22,7 @@ from .base import (
     DocSpec,
     Kind,
     book_tasks,
+    cell_lines,
     clean,
     common,
     ems,
@@ -130,10 +131,10 @@ def book_schedules(org: Organisation, person: Person) -> list[Schedule]:
     return out
 
 
-# The record table's columns (mm, scripts/make_templates.py), its table text (10.5 pt: an em is 3.7 mm,
-# a line 15 pt = 5.3 mm; Word's cell margins take 3.8 mm) and its rows, 13 mm at least.
+# The record table's columns (mm, scripts/make_templates.py), the line of its table text (15 pt =
+# 5.3 mm) and its rows, 13 mm at least.
 _RECORD_WIDTHS = {"date": 22, "code": 16, "content": 58, "participants": 24, "evidence": 22, "note": 14}
-_EM, _LINE, _MARGINS, _ROW = 3.7, 5.3, 3.8, 13.0
+_LINE, _ROW = 5.3, 13.0
 
 
 _CHECK_WIDTHS = {"date": 18, "method": 16, "matter": 28, "findings": 28, "opinion": 25, "owner": 15, "checker": 15}
@@ -143,8 +144,7 @@ _LEDGER_ROW = 17.0  # mm: the rows of 监督检查记录 and 问题整改台账
 
 def _units(row: dict[str, str], widths: dict[str, float], row_mm: float) -> float:
     """How many blank rows' height a filled row takes: its longest cell wrapped at its column."""
-    lines = max(math.ceil(ems(row[key]) / ((width - _MARGINS) / _EM)) if row[key] else 1
-                for key, width in widths.items())
+    lines = max(cell_lines(row[key], width) for key, width in widths.items())
     return max(1.0, (lines * _LINE + 1.5) / row_mm)
 
 

@@ -3,14 +3,13 @@ blank rows where nothing is known yet, and the log of reported personal matters.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Iterator
 from typing import Any
 
 from ..chinese import cn_date
 from ..model import Catalog, Integrity
 from ..org import Organisation
-from .base import DocSpec, Kind, clean, common, ems
+from .base import DocSpec, Kind, cell_lines, clean, common
 
 
 def plan(org: Organisation) -> Iterator[DocSpec]:
@@ -22,9 +21,7 @@ def file_name(spec: DocSpec, org: Organisation) -> tuple[str, ...]:
     return f"{spec.seq:03d}", spec.names[0]
 
 
-# The template's column widths (mm, scripts/make_templates.py) and its table text (10.5 pt, so an em
-# is 3.7 mm; Word's cell margins take 3.8 mm): how many characters a line of each column holds.
-_EM, _MARGINS = 3.7, 3.8
+# The template's column widths (mm, scripts/make_templates.py), its text 五号 table text.
 _WIDTHS = {
     "family": {"relation": 18, "name": 24, "born": 22, "political": 24, "work": 68},
     "matters": {"date": 32, "category": 28, "content": 66, "received_by": 30},
@@ -35,8 +32,7 @@ _WIDTHS = {
 
 def _row_lines(row: dict[str, str], widths: dict[str, float]) -> int:
     """How many lines a filled row takes: its longest cell, wrapped at its column's width."""
-    return max(max(1, math.ceil(ems(row[key]) / ((width - _MARGINS) / _EM))) if row[key] else 1
-               for key, width in widths.items())
+    return max(cell_lines(row[key], width) for key, width in widths.items())
 
 
 def _padded(rows: list[dict[str, str]], table: str, at_least: int) -> list[dict[str, str]]:
