@@ -104,6 +104,23 @@ def test_fast_path_matches_docxtpl_with_richtext_escaping_and_headers(tmp_path):
     assert header == "页眉 " + HOSTILE
 
 
+def test_line_breaks_alone_take_the_short_way_with_the_same_document(tmp_path, monkeypatch):
+    """Values with "\n" but no tab or other listing character: only the texts holding one are
+    rewritten (docxtpl's resolve_listing would walk the whole part), with the same result."""
+    import dutydocs.render as render_module
+
+    path = make_template(tmp_path / "t.docx")
+    ctx = {"plain": HOSTILE + "\n第二行", "rich": RichText("富\n文本"), "lines": ["一行\n换行", "两行\n\n空一行", "\n开头"]}
+    tpl, _ = prepare(path)
+    called = []
+    monkeypatch.setattr(render_module._DOCXTPL, "resolve_listing", lambda xml: called.append(1) or xml)
+    ours = tpl.render(ctx)
+    assert called == []
+    monkeypatch.undo()
+    assert_same_document(ours, render_docxtpl(path, ctx))
+    assert Document(io.BytesIO(ours)).paragraphs[2].text == "一行\n换行"
+
+
 def test_rendering_is_deterministic(minimal):
     loaded = load_catalog(minimal)
     tpl, _ = prepare(shipped(loaded, KINDS[1]))
