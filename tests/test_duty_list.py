@@ -64,7 +64,11 @@ def test_landscape_is_an_option(tmp_path):
 
 
 def test_a_unit_too_long_for_the_owner_column_breaks_before_its_bracket():
-    from dutydocs.kinds.duty_list import _at_bracket
+    from dutydocs.kinds.base import at_bracket
+    from dutydocs.kinds.duty_list import OWNER_EMS
+
+    def _at_bracket(line):
+        return at_bracket(line, OWNER_EMS)
 
     assert _at_bracket("党委办公室（校长办公室）") == ["党委办公室", "（校长办公室）"]
     assert _at_bracket("组织部") == ["组织部"] and _at_bracket("办公室（一）") == ["办公室（一）"]

@@ -12,7 +12,7 @@ import pytest
 from dutydocs import load_catalog
 from dutydocs.build import fingerprint
 from dutydocs.contexts import context_for, kind_of, plan
-from dutydocs.kinds.base import _store, book_tasks, clean, horizontal_duties, own_tasks, unit_duties
+from dutydocs.kinds.base import _store, book_tasks, clean, horizontal_duties, unit_duties
 from dutydocs.kinds.book import book_schedules
 from dutydocs.output import inside
 from dutydocs.resources import sample_catalog
@@ -37,7 +37,6 @@ def test_lookups_made_once_agree_with_the_organisation(loaded):
     for person in org.catalog.people:
         assert book_schedules(org, person) == org.book_schedules(person), person.name
         assert book_tasks(org, person) == org.book_tasks(person), person.name
-        assert own_tasks(org, person) == org.own_tasks(person), person.name
     for division in org.catalog.divisions:
         assert horizontal_duties(org, division) == org.horizontal_duties(division), division.name
         assert unit_duties(org, division) == org.unit_duties(division), division.name

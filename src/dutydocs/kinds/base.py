@@ -38,6 +38,17 @@ def cell_lines(text: str, width_mm: float, em_mm: float = TABLE_EM_MM) -> int:
     return max(1, math.ceil(ems(text) / ((width_mm - CELL_MARGINS_MM) / em_mm))) if text else 1
 
 
+def at_bracket(text: str, width_ems: float, last: bool = False) -> list[str]:
+    """`text` as lines for a narrow cell: whole when it fits `width_ems`, else broken before its
+    first (or `last`) bracket, so that a bracket's words stay together: 党委办公室 / （校长办公室）,
+    党组 / （盖章）, never 党组（盖 / 章）. Nothing to break at (no bracket, or only a label like
+    牵头： before it): as it is."""
+    head, bracket, tail = text.rpartition("（") if last else text.partition("（")
+    if ems(text) <= width_ems or not bracket or not head.strip() or head.endswith("："):
+        return [text]
+    return [head, bracket + tail]
+
+
 def too_long(text: str, size_pt: float, width_pt: float) -> bool:
     """Whether one line of `text` at `size_pt` overruns `width_pt`: the template then prints it in
     its "（长）" style, a size smaller, so a long 发文机关标志 or title line is not broken."""
@@ -226,18 +237,6 @@ def _horizontal(org: Organisation) -> dict[str, tuple[list[Any], list[Any]]]:
     return index(org, "horizontal", make)
 
 
-def own_tasks(org: Organisation, person: Any) -> list[Any]:
-    """org.own_tasks(person): the tasks written on him, in catalogue order."""
-    def by_person() -> dict[str, list[Any]]:
-        out: dict[str, list[Any]] = {}
-        for task in org.catalog.tasks:
-            if task.person:
-                out.setdefault(task.person, []).append(task)
-        return out
-
-    return index(org, "own-tasks", by_person).get(person.name, [])
-
-
 def book_tasks(org: Organisation, person: Any) -> list[Any]:
     """org.book_tasks(person): his tiers' tasks that fall to him, then his own."""
-    return [t for info in org.book_tiers(person) for t in org.tier_tasks(info, person)] + own_tasks(org, person)
+    return [t for info in org.book_tiers(person) for t in org.tier_tasks(info, person)] + org.own_tasks(person)

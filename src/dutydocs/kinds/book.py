@@ -21,6 +21,7 @@ from ..schedule import Schedule, schedule_of
 from .base import (
     DocSpec,
     Kind,
+    at_bracket,
     book_tasks,
     cell_lines,
     clean,
@@ -312,12 +313,9 @@ NAME_EMS = 13
 def _in_cell(label: str) -> str:
     """A name with its post, on two lines when one is too short: 邓宏伟 / （机械工程学院党委书记）,
     never 党委书 / 记."""
-    if ems(label) <= NAME_EMS:
-        return label
-    if "　" in label:
+    if "　" in label and ems(label) > NAME_EMS:  # 姓名　职务（…）: the name, then the post
         return label.replace("　", "\n", 1)
-    head, bracket, tail = label.partition("（")
-    return f"{head}\n（{tail}" if bracket and head else label
+    return "\n".join(at_bracket(label, NAME_EMS))
 
 
 def _name(org: Organisation, name: str) -> str:

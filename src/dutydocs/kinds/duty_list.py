@@ -10,7 +10,7 @@ from ..chinese import cn_number, due_text
 from ..errors import Problem
 from ..model import Catalog, Duty, Task
 from ..org import NumberedDuty, Organisation, TierInfo
-from .base import DocSpec, Kind, clean, common, ems, unit_duties
+from .base import DocSpec, Kind, at_bracket, clean, common, ems, unit_duties
 
 # A line of the title holds 20 characters of 小标宋 2号 in the 156 mm type area.
 TITLE_WIDTH = 20
@@ -44,20 +44,11 @@ def _owner(d: Duty, org: Organisation) -> list[str]:
         lines.append(d.owner)
     if not lines and d.posts:  # only some holders of the tier carry it: say which
         lines.append("、".join(d.posts))
-    return [part for line in "\n".join(lines).split("\n") for part in _at_bracket(line)] if lines else []
+    return [part for line in "\n".join(lines).split("\n") for part in at_bracket(line, OWNER_EMS)] if lines else []
 
 
 # Characters of 表格小字 (9 pt, an em 3.2 mm) on a line of the portrait list's 责任主体 column (26 mm).
 OWNER_EMS = 6.5
-
-
-def _at_bracket(line: str) -> list[str]:
-    """A unit too long for the column, broken before its bracket rather than inside it:
-    党委办公室 / （校长办公室）, not 党委办公室（校 / 长办公室）."""
-    head, bracket, tail = line.partition("（")
-    if ems(line) <= OWNER_EMS or not bracket or not head.strip() or head.endswith("："):
-        return [line]
-    return [head, bracket + tail]
 
 
 def _row(nd: NumberedDuty, org: Organisation) -> dict[str, Any]:

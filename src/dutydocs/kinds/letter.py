@@ -17,13 +17,12 @@ from ..org import NumberedDuty, Organisation, SigningPair
 from .base import (
     DocSpec,
     Kind,
+    at_bracket,
     clean,
     common,
-    ems,
     horizontal_duties,
     index,
     numbered,
-    own_tasks,
     person_label,
     shared,
 )
@@ -80,7 +79,7 @@ def letter_tasks(org: Organisation, pair: SigningPair) -> list[Task]:
     signs_as = _signs_as(org, pair)
     tasks = [t for info in org.post_tiers(sub) for t in org.tier_tasks(info, sub, signs_as)]
     if signs_as is None or pair.via:
-        tasks += own_tasks(org, sub)
+        tasks += org.own_tasks(sub)
     return list({id(t): t for t in tasks}.values())
 
 
@@ -125,10 +124,7 @@ SIGN_EMS = 13
 def _fit_seal(seal: str) -> str:
     """The seal line, broken before its last bracket when it is longer than the column: the body's
     name on one line and （盖章） under it, never a word split as 党组（盖 / 章）."""
-    head, bracket, tail = seal.rpartition("（")
-    if ems(seal) <= SIGN_EMS or not bracket or not head.strip():
-        return seal
-    return f"{head}\n（{tail}"
+    return "\n".join(at_bracket(seal, SIGN_EMS, last=True))
 
 
 def context(org: Organisation, spec: DocSpec) -> dict[str, Any]:
